@@ -1,0 +1,137 @@
+import type { DType, TypedArray } from '../dtype.js';
+import type { Shape } from '../shape.js';
+
+/** A backend's own handle to a tensor's data (a typed array, a texture, a buffer). Core never looks inside. */
+export type DataId = object;
+
+/** What a kernel gets for each input: the data handle with its shape and dtype. Data is always dense row-major. */
+export interface TensorInfo {
+  readonly dataId: DataId;
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/** Elementwise unary kernels. Float kernels get float32 input; `neg`, `abs`, `sign` also get int32. */
+export const UNARY_OPS = [
+  'neg',
+  'abs',
+  'sign',
+  'exp',
+  'log',
+  'sqrt',
+  'reciprocal',
+  'square',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'erf',
+  'floor',
+  'ceil',
+  'round',
+  'log1p',
+  'expm1',
+] as const;
+export type UnaryOp = (typeof UNARY_OPS)[number];
+
+/** Elementwise binary kernels with NumPy broadcasting. Comparisons output bool. */
+export const BINARY_OPS = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
+
+export const COMPARISON_OPS: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+
+export const REDUCE_OPS = ['sum', 'max', 'min', 'prod'] as const;
+export type ReduceOp = (typeof REDUCE_OPS)[number];
+
+export type ArgReduceOp = 'argmax' | 'argmin';
+
+/** Activations a fused linear kernel may apply. */
+export type FusedActivation = 'none' | 'relu' | 'sigmoid' | 'tanh';
+
+/**
+ * The contract a compute backend implements. Core does shapes, dtypes, broadcasting rules, autograd
+ * and memory accounting; a backend only stores data and runs forward kernels on it. Each kernel
+ * returns the handle of a new dense output whose shape and dtype core has already worked out and
+ * passes in where the kernel needs them.
+ *
+ * Required: storage (`write`, `read`, `dispose`), `fill`, `cast`, `unary`, `binary`, `where`,
+ * `reduce`, `argReduce`, `matmul`, `transpose`, `broadcastTo`, `slice`, `concat`, `gather`, `indexAdd`.
+ * Optional fused kernels (`softmax`, `logSoftmax`, `linear`, `softmaxCrossEntropy`) are used when
+ * present; otherwise core composes the required ones, and the conformance suite checks that both agree.
+ */
+export interface Backend {
+  /** The name it is registered under, e.g. `cpu`. */
+  readonly name: string;
+  /** Bits of mantissa-bearing float precision the kernels compute in: 32 for float32, 16 for half floats. */
+  floatPrecision(): 16 | 32;
+
+  /** Stores `values` (already of `dtype`'s array type) and returns its handle. The backend may keep `values` itself. */
+  write(values: TypedArray, shape: Shape, dtype: DType): DataId;
+  /** Reads data back as a new array of `dtype`'s type (Float32Array, Int32Array, Uint8Array) that the caller owns. */
+  read(info: TensorInfo): Promise<TypedArray>;
+  /** Synchronous read; a backend that cannot read synchronously throws a BackendError that says to `await t.data()`. */
+  readSync(info: TensorInfo): TypedArray;
+  /** Frees the data. Called once per handle, when its last tensor is disposed. */
+  dispose(dataId: DataId): void;
+
+  /** A new tensor of `shape` with every element `value`. */
+  fill(shape: Shape, value: number, dtype: DType): DataId;
+  /** Converts to `dtype`: float→int32 truncates toward zero, anything→bool is `x != 0`. */
+  cast(x: TensorInfo, dtype: DType): DataId;
+  unary(op: UnaryOp, x: TensorInfo): DataId;
+  /** `a` and `b` broadcast to `outShape`; both inputs have the same dtype, the output has `outDtype`. */
+  binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: Shape, outDtype: DType): DataId;
+  /** Picks `a` where `condition` (bool) is 1, else `b`; all three broadcast to `outShape`. */
+  where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): DataId;
+  /** Reduces over `axes` (sorted, unique, non-empty); the output shape drops them. Sum of nothing is 0, prod 1, max -Infinity, min Infinity. */
+  reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataId;
+  /** Index (int32) of the first maximum / minimum along `axis`; the output shape drops it. */
+  argReduce(op: ArgReduceOp, x: TensorInfo, axis: number): DataId;
+  /**
+   * Batched matrix product of float32 3-D tensors: `a` is [B, M, K] (or [B, K, M] when `transposeA`),
+   * `b` is [B, K, N] (or [B, N, K] when `transposeB`); the output is [B, M, N].
+   */
+  matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): DataId;
+  /** Output axis i is input axis `perm[i]`. */
+  transpose(x: TensorInfo, perm: readonly number[]): DataId;
+  /** Repeats size-1 (or missing leading) dimensions up to `shape`. */
+  broadcastTo(x: TensorInfo, shape: Shape): DataId;
+  /** Strided slice: output element i along axis d is input element `begin[d] + i * step[d]` (step may be negative). */
+  slice(x: TensorInfo, begin: readonly number[], step: readonly number[], outShape: Shape): DataId;
+  /** Joins tensors of equal rank along `axis`. */
+  concat(xs: readonly TensorInfo[], axis: number): DataId;
+  /** Selects entries along `axis` at `indices` (int32, 1-D, in range): the output's `axis` has `indices.length` entries. */
+  gather(x: TensorInfo, indices: TensorInfo, axis: number): DataId;
+  /** A copy of `x` with slice j of `source` along `axis` added into slice `indices[j]`; repeated indices accumulate. */
+  indexAdd(x: TensorInfo, axis: number, indices: TensorInfo, source: TensorInfo): DataId;
+
+  /** Optional fused softmax over `axis`, stable for large inputs. */
+  softmax?(x: TensorInfo, axis: number): DataId;
+  /** Optional fused log-softmax over `axis`. */
+  logSoftmax?(x: TensorInfo, axis: number): DataId;
+  /** Optional fused `activation(x · wᵀ + bias)` with x [M, K], weight [N, K], bias [N]. */
+  linear?(x: TensorInfo, weight: TensorInfo, bias: TensorInfo | null, activation: FusedActivation): DataId;
+  /** Optional fused per-row cross-entropy of logits [N, C] against int32 class indices [N]: output [N]. */
+  softmaxCrossEntropy?(logits: TensorInfo, labels: TensorInfo): DataId;
+
+  /** Releases everything the backend holds (compiled kernels, contexts). */
+  destroy?(): void;
+}
+
+/** Builds a backend; may be async (a GPU context, a WebAssembly module). */
+export type BackendFactory = () => Backend | Promise<Backend>;

@@ -1,0 +1,55 @@
+import type { BinaryOp } from '../backend/backend.js';
+import { promoteTypes } from '../dtype.js';
+import { DTypeError } from '../errors.js';
+import { broadcastShapes } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { binaryKernel } from './arithmetic.js';
+import { cast } from './cast.js';
+import { zerosLike } from './creation.js';
+import { record, runKernel, type TensorOrScalar, toTensorPair } from './kernel.js';
+import { sumToShape } from './reduce.js';
+
+function compare(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  return binaryKernel(op, a, b).out;
+}
+
+/** a == b elementwise (bool). */
+export const eq = (a: TensorOrScalar, b: TensorOrScalar): Tensor => compare('eq', a, b);
+/** a != b elementwise (bool). */
+export const ne = (a: TensorOrScalar, b: TensorOrScalar): Tensor => compare('ne', a, b);
+/** a < b elementwise (bool). */
+export const lt = (a: TensorOrScalar, b: TensorOrScalar): Tensor => compare('lt', a, b);
+/** a <= b elementwise (bool). */
+export const le = (a: TensorOrScalar, b: TensorOrScalar): Tensor => compare('le', a, b);
+/** a > b elementwise (bool). */
+export const gt = (a: TensorOrScalar, b: TensorOrScalar): Tensor => compare('gt', a, b);
+/** a >= b elementwise (bool). */
+export const ge = (a: TensorOrScalar, b: TensorOrScalar): Tensor => compare('ge', a, b);
+
+/** Picks `a` where `condition` holds, else `b`; all three broadcast together. */
+export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  if (condition.dtype !== 'bool')
+    throw new DTypeError(`where: condition must be bool, got ${condition.dtype}`);
+  const [x0, y0] = toTensorPair('where', a, b);
+  const dtype = promoteTypes(x0.dtype, y0.dtype);
+  const x = x0.dtype === dtype ? x0 : cast(x0, dtype);
+  const y = y0.dtype === dtype ? y0 : cast(y0, dtype);
+  const shape = broadcastShapes('where', condition.shape, x.shape, y.shape);
+  const out = runKernel('where', [condition, x, y], shape, dtype, (be) =>
+    be.where(condition.info(), x.info(), y.info(), shape),
+  );
+  return record('where', out, [condition, x, y], (g) => {
+    const zero = zerosLike(g);
+    return [
+      null,
+      sumToShape(where(condition, g, zero), x.shape),
+      sumToShape(where(condition, zero, g), y.shape),
+    ];
+  });
+}
+
+/** Logical not of a bool tensor. */
+export function logicalNot(x: Tensor): Tensor {
+  if (x.dtype !== 'bool') throw new DTypeError(`logicalNot: expected a bool tensor, got ${x.dtype}`);
+  return eq(x, 0);
+}

@@ -1,0 +1,94 @@
+import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
+import { formatShape, normalizeAxis } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { cast } from './cast.js';
+import { eq } from './compare.js';
+import { arange, zeros } from './creation.js';
+import { record, runKernel } from './kernel.js';
+import { reshape, unsqueeze } from './movement.js';
+
+/** Checks that int32 `indices` lie in [0, size), naming the op. */
+export function assertIndices(op: string, indices: Tensor, size: number, axis: number): void {
+  if (indices.dtype !== 'int32') throw new DTypeError(`${op}: indices must be int32, got ${indices.dtype}`);
+  const values = readIfCheap(indices);
+  if (!values) return;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < 0 || v >= size) {
+      throw new ArgumentError(
+        `${op}: index ${v} is out of range for axis ${axis} of size ${size} (expected 0..${size - 1})`,
+      );
+    }
+  }
+}
+
+/** Indices are checked where the backend reads synchronously; a GPU backend skips the round trip. */
+function readIfCheap(t: Tensor): ArrayLike<number> | null {
+  try {
+    return t.dataSync();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Entries of `x` along `axis` at `indices` (int32, any shape): the output shape is
+ * `x.shape[:axis] + indices.shape + x.shape[axis+1:]` (TensorFlow's gather).
+ */
+export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
+  const a = normalizeAxis('gather', axis, x.rank);
+  assertIndices('gather', indices, x.shape[a], a);
+  const flat = indices.rank === 1 ? indices : reshape(indices, [indices.size]);
+  const gatheredShape = [...x.shape];
+  gatheredShape[a] = flat.size;
+  const out = runKernel('gather', [x, flat], gatheredShape, x.dtype, (b) =>
+    b.gather(x.info(), flat.info(), a),
+  );
+  const recorded = record('gather', out, [x], (g) => [
+    indexAdd(zeros(x.shape, { device: x.device }), a, flat, g),
+  ]);
+  if (indices.rank === 1) return recorded;
+  return reshape(recorded, [...x.shape.slice(0, a), ...indices.shape, ...x.shape.slice(a + 1)]);
+}
+
+/** PyTorch's index_select: entries of `x` along `axis` at the 1-D `indices`. */
+export function indexSelect(x: Tensor, axis: number, indices: Tensor): Tensor {
+  if (indices.rank !== 1)
+    throw new ShapeError(`indexSelect: indices must be 1-D, got ${formatShape(indices.shape)}`);
+  return gather(x, indices, axis);
+}
+
+/** A copy of `x` with slice j of `source` along `axis` added into slice `indices[j]` (repeats accumulate). */
+export function indexAdd(x: Tensor, axis: number, indices: Tensor, source: Tensor): Tensor {
+  const a = normalizeAxis('indexAdd', axis, x.rank);
+  if (indices.rank !== 1)
+    throw new ShapeError(`indexAdd: indices must be 1-D, got ${formatShape(indices.shape)}`);
+  assertIndices('indexAdd', indices, x.shape[a], a);
+  const expected = [...x.shape];
+  expected[a] = indices.size;
+  if (source.rank !== x.rank || source.shape.some((d, i) => d !== expected[i])) {
+    throw new ShapeError(
+      `indexAdd: source ${formatShape(source.shape)} must have shape ${formatShape(expected)}`,
+    );
+  }
+  if (source.dtype !== x.dtype)
+    throw new DTypeError(`indexAdd: source dtype ${source.dtype} differs from ${x.dtype}`);
+  const out = runKernel('indexAdd', [x, indices, source], x.shape, x.dtype, (b) =>
+    b.indexAdd(x.info(), a, indices.info(), source.info()),
+  );
+  return record('indexAdd', out, [x, source], (g) => [g, gather(g, indices, a)]);
+}
+
+/** One-hot rows for int32 class indices: shape `indices.shape + [numClasses]`, float32 unless asked. */
+export function oneHot(indices: Tensor, numClasses: number, dtype: 'float32' | 'int32' = 'float32'): Tensor {
+  if (!Number.isInteger(numClasses) || numClasses <= 0) {
+    throw new ArgumentError(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
+  }
+  assertIndices('oneHot', indices, numClasses, indices.rank);
+  const classes = arange(0, numClasses, 1, { device: indices.device, dtype: 'int32' });
+  const column = unsqueeze(indices, -1);
+  const hits = eq(column, classes);
+  const out = cast(hits, dtype);
+  for (const t of [classes, column, hits]) t.dispose();
+  return out;
+}

@@ -1,0 +1,43 @@
+import { normalizeAxis } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { div, mul, sub } from './arithmetic.js';
+import { composite } from './composite.js';
+import { assertFloat, runKernel } from './kernel.js';
+import { logsumexp, max, sum } from './reduce.js';
+import { exp } from './unary.js';
+
+/**
+ * Softmax over `axis` (the last by default), stable for huge logits: the row maximum is subtracted
+ * before exponentiating. Uses the backend's fused kernel when it has one.
+ */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  assertFloat('softmax', x);
+  const a = normalizeAxis('softmax', axis, x.rank);
+  return composite(
+    'softmax',
+    [x],
+    () => {
+      if (x.backend.softmax)
+        return runKernel('softmax', [x], x.shape, 'float32', (b) => b.softmax!(x.info(), a));
+      const e = exp(sub(x, max(x, a, { keepDims: true })));
+      return div(e, sum(e, a, { keepDims: true }));
+    },
+    (g, y) => [mul(y, sub(g, sum(mul(g, y), a, { keepDims: true })))],
+  );
+}
+
+/** log(softmax(x)) over `axis`, computed as x − logsumexp(x): finite even for logits of ±1e4. */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  assertFloat('logSoftmax', x);
+  const a = normalizeAxis('logSoftmax', axis, x.rank);
+  return composite(
+    'logSoftmax',
+    [x],
+    () => {
+      if (x.backend.logSoftmax)
+        return runKernel('logSoftmax', [x], x.shape, 'float32', (b) => b.logSoftmax!(x.info(), a));
+      return sub(x, logsumexp(x, a, { keepDims: true }));
+    },
+    (g, y) => [sub(g, mul(exp(y), sum(g, a, { keepDims: true })))],
+  );
+}
