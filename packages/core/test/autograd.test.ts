@@ -131,3 +131,12 @@ describe('functional autograd', () => {
     expect(result.maxAbsError).toBeGreaterThan(0.1);
   });
 });
+
+describe('backward restricted to inputs', () => {
+  it('valueAndGrad leaves the .grad of captured leaves alone', () => {
+    const w = tensor([2, 3], { requiresGrad: true });
+    const [g] = grad((x) => x.mul(w).sum())(tensor([1, 1]));
+    expect(values(g)).toEqual([2, 3]);
+    expect(w.grad).toBeNull();
+  });
+});

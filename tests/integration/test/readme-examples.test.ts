@@ -13,13 +13,16 @@ const promised: Record<string, string[]> = {
   'packages/core/README.md': ['14 [ [ 4, 0 ], [ 6, 0 ] ]', '\n1'],
 };
 
+/** READMEs whose examples are vitest files rather than programs: they run as those packages' own tests. */
+const testFileExamples = new Set(['packages/conformance/README.md']);
+
 function readmes(): string[] {
   const dirs = ['packages', 'apps'].flatMap((group) =>
     existsSync(join(root, group))
       ? readdirSync(join(root, group)).map((name) => `${group}/${name}/README.md`)
       : [],
   );
-  return dirs.filter((path) => existsSync(join(root, path)));
+  return dirs.filter((path) => existsSync(join(root, path)) && !testFileExamples.has(path));
 }
 
 function tsBlocks(markdown: string): string[] {

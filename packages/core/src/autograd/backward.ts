@@ -10,6 +10,8 @@ import { noGrad } from './grad-mode.js';
 export interface BackwardOptions {
   /** Keep the graph so backward can run through it again (it is freed by default, as in PyTorch). */
   retainGraph?: boolean;
+  /** Accumulate only into these leaves' `.grad` (all leaves by default), as PyTorch's `inputs=`. */
+  inputs?: readonly Tensor[];
 }
 
 function freedNode(name: string): GradNode {
@@ -65,6 +67,7 @@ export function backward(root: Tensor, grad?: Tensor, options: BackwardOptions =
     );
   }
   const order = topologicalOrder(root);
+  const accumulateInto = options.inputs ? new Set(options.inputs) : null;
   ENGINE.tidy(() =>
     noGrad(() => {
       const grads = new Map<Tensor, Tensor>([[root, grad ? reshape(grad, grad.shape) : onesLike(root)]]);
@@ -74,7 +77,7 @@ export function backward(root: Tensor, grad?: Tensor, options: BackwardOptions =
         grads.delete(t);
         const node = t.gradFn;
         if (node === null) {
-          accumulateLeafGrad(t, g);
+          if (!accumulateInto || accumulateInto.has(t)) accumulateLeafGrad(t, g);
           continue;
         }
         const inputGrads = node.backward(g);

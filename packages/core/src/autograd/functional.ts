@@ -13,7 +13,7 @@ export interface ValueAndGrads {
 
 /**
  * Returns a function that evaluates `fn` (which must return a one-element tensor) and its gradient
- * with respect to every argument. The inputs' own `.grad` is left untouched.
+ * with respect to every argument. No tensor's `.grad` is touched (not even that of parameters `fn` closes over).
  */
 export function valueAndGrad(fn: (...inputs: Tensor[]) => Tensor): (...inputs: Tensor[]) => ValueAndGrads {
   return (...inputs) => {
@@ -24,7 +24,7 @@ export function valueAndGrad(fn: (...inputs: Tensor[]) => Tensor): (...inputs: T
       throw new ArgumentError(
         `valueAndGrad: the function must return a one-element tensor, got ${value.size} elements`,
       );
-    if (value.requiresGrad) backward(value);
+    if (value.requiresGrad) backward(value, undefined, { inputs: leaves });
     const grads = leaves.map((leaf) => {
       const g = leaf.grad ?? ENGINE.keep(zerosLike(leaf));
       leaf.grad = null;

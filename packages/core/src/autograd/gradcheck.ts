@@ -80,7 +80,8 @@ export function gradcheck(
         const numeric = (plus - minus) / (up - down);
         const error = Math.abs(analytic[i] - numeric);
         maxAbsError = Math.max(maxAbsError, error);
-        if (error > atol + rtol * Math.abs(numeric))
+        // Written so that a NaN gradient (or difference quotient) counts as a mismatch, not a pass.
+        if (!(error <= atol + rtol * Math.abs(numeric)))
           mismatches.push({ input: which, index: i, analytic: analytic[i], numeric });
       }
     });

@@ -180,9 +180,13 @@ export class Engine {
     let result: T;
     try {
       result = fn();
-    } finally {
+    } catch (error) {
+      // What fn made before it threw is unreachable: free it rather than leak it.
       this.scopes.pop();
+      for (const t of scope) t.dispose();
+      throw error;
     }
+    this.scopes.pop();
     if (result instanceof Promise)
       throw new BackendError('tidy: the function must be synchronous (it returned a Promise)');
     const survivors = new Set<Trackable>();

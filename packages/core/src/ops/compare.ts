@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor.js';
 import { binaryKernel } from './arithmetic.js';
 import { cast } from './cast.js';
 import { zerosLike } from './creation.js';
-import { record, runKernel, type TensorOrScalar, toTensorPair } from './kernel.js';
+import { record, runKernel, scalarLike, type TensorOrScalar, toTensorPair } from './kernel.js';
 import { sumToShape } from './reduce.js';
 
 function compare(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -30,7 +30,8 @@ export const ge = (a: TensorOrScalar, b: TensorOrScalar): Tensor => compare('ge'
 export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   if (condition.dtype !== 'bool')
     throw new DTypeError(`where: condition must be bool, got ${condition.dtype}`);
-  const [x0, y0] = toTensorPair('where', a, b);
+  // Two number branches become scalars next to the condition (as torch.where(cond, 1.5, -2) does).
+  const [x0, y0] = toTensorPair('where', typeof a === 'number' && typeof b === 'number' ? scalarLike(a, condition) : a, b);
   const dtype = promoteTypes(x0.dtype, y0.dtype);
   const x = x0.dtype === dtype ? x0 : cast(x0, dtype);
   const y = y0.dtype === dtype ? y0 : cast(y0, dtype);

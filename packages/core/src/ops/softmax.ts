@@ -3,8 +3,8 @@ import type { Tensor } from '../tensor.js';
 import { div, mul, sub } from './arithmetic.js';
 import { composite } from './composite.js';
 import { assertFloat, runKernel } from './kernel.js';
-import { logsumexp, max, sum } from './reduce.js';
-import { exp } from './unary.js';
+import { max, sum } from './reduce.js';
+import { exp, log } from './unary.js';
 
 /**
  * Softmax over `axis` (the last by default), stable for huge logits: the row maximum is subtracted
@@ -26,7 +26,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   );
 }
 
-/** log(softmax(x)) over `axis`, computed as x − logsumexp(x): finite even for logits of ±1e4. */
+/** log(softmax(x)) over `axis`, computed as (x − max) − log Σ exp(x − max): finite and exact even for logits of ±1e4. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   assertFloat('logSoftmax', x);
   const a = normalizeAxis('logSoftmax', axis, x.rank);
@@ -36,7 +36,10 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
     () => {
       if (x.backend.logSoftmax)
         return runKernel('logSoftmax', [x], x.shape, 'float32', (b) => b.logSoftmax!(x.info(), a));
-      return sub(x, logsumexp(x, a, { keepDims: true }));
+      // (x − max) − log Σ exp(x − max): subtracting the max first keeps float32 exact for logits of ±1e4,
+      // where x − logsumexp(x) would lose the fraction to the rounding of a logsumexp near 1e4.
+      const shifted = sub(x, max(x, a, { keepDims: true }));
+      return sub(shifted, log(sum(exp(shifted), a, { keepDims: true })));
     },
     (g, y) => [sub(g, mul(exp(y), sum(g, a, { keepDims: true })))],
   );

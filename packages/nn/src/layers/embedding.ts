@@ -1,0 +1,88 @@
+import {
+  ArgumentError,
+  cast,
+  composite,
+  DTypeError,
+  fromArray,
+  gather,
+  globalGenerator,
+  indexAdd,
+  mul,
+  ne,
+  reshape,
+  type Tensor,
+  unsqueeze,
+  zeros,
+} from '@backprop/core';
+import { Module } from '../module.js';
+import { type Parameter, parameter } from '../parameter.js';
+import { checkSize } from './linear.js';
+
+export interface EmbeddingOptions {
+  /** An index whose row starts at zero and gets no gradient (a padding token). Negative counts from the end. */
+  paddingIdx?: number;
+}
+
+/**
+ * A lookup table: int32 indices of any shape → their rows of `weight` [numEmbeddings, embeddingDim],
+ * output shape `indices.shape + [embeddingDim]`. Rows start N(0, 1), as PyTorch.
+ */
+export class Embedding extends Module {
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  readonly paddingIdx: number | null;
+  weight: Parameter;
+
+  constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingOptions = {}) {
+    super();
+    checkSize('Embedding', 'numEmbeddings', numEmbeddings);
+    checkSize('Embedding', 'embeddingDim', embeddingDim);
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    let pad: number | null = null;
+    if (options.paddingIdx !== undefined) {
+      pad = options.paddingIdx < 0 ? options.paddingIdx + numEmbeddings : options.paddingIdx;
+      if (!Number.isInteger(pad) || pad < 0 || pad >= numEmbeddings) {
+        throw new ArgumentError(
+          `Embedding: paddingIdx ${options.paddingIdx} is out of range for ${numEmbeddings} embeddings`,
+        );
+      }
+    }
+    this.paddingIdx = pad;
+    this.weight = parameter(zeros([numEmbeddings, embeddingDim]));
+    this.resetParameters();
+  }
+
+  /** Re-draws the rows from N(0, 1) and zeroes the padding row. */
+  resetParameters(): void {
+    const values = new Float32Array(this.weight.size);
+    for (let i = 0; i < values.length; i++) values[i] = globalGenerator.normal();
+    if (this.paddingIdx !== null)
+      values.fill(0, this.paddingIdx * this.embeddingDim, (this.paddingIdx + 1) * this.embeddingDim);
+    const fresh = fromArray(values, this.weight.shape, { device: this.weight.device });
+    this.weight.assign(fresh);
+    fresh.dispose();
+  }
+
+  forward(indices: Tensor): Tensor {
+    if (indices.dtype !== 'int32')
+      throw new DTypeError(`Embedding: indices must be int32, got ${indices.dtype}`);
+    const weight = this.weight;
+    const flat = indices.rank === 1 ? indices : reshape(indices, [indices.size]);
+    const pad = this.paddingIdx;
+    const rows = composite(
+      'embedding',
+      [weight],
+      () => gather(weight, flat, 0),
+      (g) => {
+        const source = pad === null ? g : mul(g, unsqueeze(cast(ne(flat, pad), 'float32'), 1));
+        return [indexAdd(zeros(weight.shape, { device: weight.device }), 0, flat, source)];
+      },
+    );
+    return indices.rank === 1 ? rows : reshape(rows, [...indices.shape, this.embeddingDim]);
+  }
+
+  override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== null ? `, paddingIdx=${this.paddingIdx}` : ''}`;
+  }
+}
