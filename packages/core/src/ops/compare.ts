@@ -31,7 +31,11 @@ export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): 
   if (condition.dtype !== 'bool')
     throw new DTypeError(`where: condition must be bool, got ${condition.dtype}`);
   // Two number branches become scalars next to the condition (as torch.where(cond, 1.5, -2) does).
-  const [x0, y0] = toTensorPair('where', typeof a === 'number' && typeof b === 'number' ? scalarLike(a, condition) : a, b);
+  const [x0, y0] = toTensorPair(
+    'where',
+    typeof a === 'number' && typeof b === 'number' ? scalarLike(a, condition) : a,
+    b,
+  );
   const dtype = promoteTypes(x0.dtype, y0.dtype);
   const x = x0.dtype === dtype ? x0 : cast(x0, dtype);
   const y = y0.dtype === dtype ? y0 : cast(y0, dtype);
