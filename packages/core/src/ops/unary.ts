@@ -24,7 +24,7 @@ export function unary(op: UnaryOp, x: Tensor, grad: UnaryGrad): Tensor {
 export const neg = (x: Tensor): Tensor => unary('neg', x, (g) => neg(g));
 export const abs = (x: Tensor): Tensor => unary('abs', x, (g, v) => mul(g, sign(v)));
 /** −1, 0 or 1; its gradient is zero. */
-export const sign = (x: Tensor): Tensor => unary('sign', x, () => null);
+export const sign = (x: Tensor): Tensor => unary('sign', x, (g) => zerosLike(g));
 export const exp = (x: Tensor): Tensor => unary('exp', x, (g, _, out) => mul(g, out));
 export const log = (x: Tensor): Tensor => unary('log', x, (g, v) => div(g, v));
 export const sqrt = (x: Tensor): Tensor => unary('sqrt', x, (g, _, out) => div(g, mul(out, 2)));
@@ -33,10 +33,10 @@ export const reciprocal = (x: Tensor): Tensor =>
 export const square = (x: Tensor): Tensor => unary('square', x, (g, v) => mul(g, mul(v, 2)));
 export const sin = (x: Tensor): Tensor => unary('sin', x, (g, v) => mul(g, cos(v)));
 export const cos = (x: Tensor): Tensor => unary('cos', x, (g, v) => neg(mul(g, sin(v))));
-export const floor = (x: Tensor): Tensor => unary('floor', x, () => null);
-export const ceil = (x: Tensor): Tensor => unary('ceil', x, () => null);
+export const floor = (x: Tensor): Tensor => unary('floor', x, (g) => zerosLike(g));
+export const ceil = (x: Tensor): Tensor => unary('ceil', x, (g) => zerosLike(g));
 /** Rounds half to even, as PyTorch and NumPy do. */
-export const round = (x: Tensor): Tensor => unary('round', x, () => null);
+export const round = (x: Tensor): Tensor => unary('round', x, (g) => zerosLike(g));
 export const log1p = (x: Tensor): Tensor => unary('log1p', x, (g, v) => div(g, add(v, 1)));
 export const expm1 = (x: Tensor): Tensor => unary('expm1', x, (g, _, out) => mul(g, add(out, 1)));
 /** The Gauss error function (for exact GELU). */

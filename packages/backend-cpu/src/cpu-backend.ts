@@ -1,0 +1,156 @@
+import {
+  type ArgReduceOp,
+  allocArray,
+  type Backend,
+  type BinaryOp,
+  type DataId,
+  type DType,
+  type FusedActivation,
+  type ReduceOp,
+  type Shape,
+  sizeOf,
+  type TensorInfo,
+  type TypedArray,
+  type UnaryOp,
+} from '@backprop/core';
+import { binaryKernel } from './kernels/binary.js';
+import { linearKernel, logSoftmaxKernel, softmaxCrossEntropyKernel, softmaxKernel } from './kernels/fused.js';
+import { gatherKernel, indexAddKernel } from './kernels/gather.js';
+import { matmulKernel } from './kernels/matmul.js';
+import { broadcastToKernel, concatKernel, sliceKernel, transposeKernel } from './kernels/movement.js';
+import { argReduceKernel, reduceKernel } from './kernels/reduce.js';
+import { unaryKernel } from './kernels/unary.js';
+import { whereKernel } from './kernels/where.js';
+import { CpuData, cpuData, floatsOf, intsOf, valuesOf } from './storage.js';
+
+/**
+ * The reference backend: every tensor is a dense typed array in this thread and every kernel a
+ * plain loop over it. Reads are synchronous; data written to it is kept, not copied.
+ */
+export class CpuBackend implements Backend {
+  readonly name = 'cpu';
+
+  floatPrecision(): 32 {
+    return 32;
+  }
+
+  write(values: TypedArray): DataId {
+    // Core hands over a fresh array it no longer touches, so keeping it saves a copy.
+    return new CpuData(values);
+  }
+
+  async read(info: TensorInfo): Promise<TypedArray> {
+    return this.readSync(info);
+  }
+
+  readSync(info: TensorInfo): TypedArray {
+    // A copy, so the caller may change it without touching the tensor.
+    return valuesOf(info).slice();
+  }
+
+  dispose(dataId: DataId): void {
+    cpuData(dataId).release();
+  }
+
+  fill(shape: Shape, value: number, dtype: DType): DataId {
+    const values = allocArray(dtype, sizeOf(shape));
+    // Typed-array stores already truncate for int32; bool needs `value != 0` rather than its low byte.
+    values.fill(dtype === 'bool' ? Number(value !== 0) : value);
+    return new CpuData(values);
+  }
+
+  cast(x: TensorInfo, dtype: DType): DataId {
+    const source = valuesOf(x);
+    const out = allocArray(dtype, source.length);
+    // Int32Array stores convert with ToInt32, which truncates toward zero; bool is `x != 0` (NaN included).
+    if (dtype === 'bool') for (let i = 0; i < source.length; i++) out[i] = source[i] !== 0 ? 1 : 0;
+    else out.set(source);
+    return new CpuData(out);
+  }
+
+  unary(op: UnaryOp, x: TensorInfo): DataId {
+    return new CpuData(unaryKernel(op, valuesOf(x)));
+  }
+
+  binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: Shape, outDtype: DType): DataId {
+    return new CpuData(binaryKernel(op, valuesOf(a), a.shape, valuesOf(b), b.shape, outShape, outDtype));
+  }
+
+  where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): DataId {
+    const flags = valuesOf(condition) as Uint8Array;
+    return new CpuData(
+      whereKernel(flags, condition.shape, valuesOf(a), a.shape, valuesOf(b), b.shape, outShape),
+    );
+  }
+
+  reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataId {
+    return new CpuData(reduceKernel(op, valuesOf(x), x.shape, axes));
+  }
+
+  argReduce(op: ArgReduceOp, x: TensorInfo, axis: number): DataId {
+    return new CpuData(argReduceKernel(op, valuesOf(x), x.shape, axis));
+  }
+
+  matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): DataId {
+    return new CpuData(matmulKernel(floatsOf(a), a.shape, floatsOf(b), b.shape, transposeA, transposeB));
+  }
+
+  transpose(x: TensorInfo, perm: readonly number[]): DataId {
+    return new CpuData(transposeKernel(valuesOf(x), x.shape, perm));
+  }
+
+  broadcastTo(x: TensorInfo, shape: Shape): DataId {
+    return new CpuData(broadcastToKernel(valuesOf(x), x.shape, shape));
+  }
+
+  slice(x: TensorInfo, begin: readonly number[], step: readonly number[], outShape: Shape): DataId {
+    return new CpuData(sliceKernel(valuesOf(x), x.shape, begin, step, outShape));
+  }
+
+  concat(xs: readonly TensorInfo[], axis: number): DataId {
+    return new CpuData(
+      concatKernel(
+        xs.map((x) => ({ values: valuesOf(x), shape: x.shape })),
+        axis,
+      ),
+    );
+  }
+
+  gather(x: TensorInfo, indices: TensorInfo, axis: number): DataId {
+    return new CpuData(gatherKernel(valuesOf(x), x.shape, intsOf(indices), axis));
+  }
+
+  indexAdd(x: TensorInfo, axis: number, indices: TensorInfo, source: TensorInfo): DataId {
+    return new CpuData(indexAddKernel(valuesOf(x), x.shape, axis, intsOf(indices), valuesOf(source)));
+  }
+
+  softmax(x: TensorInfo, axis: number): DataId {
+    return new CpuData(softmaxKernel(floatsOf(x), x.shape, axis));
+  }
+
+  logSoftmax(x: TensorInfo, axis: number): DataId {
+    return new CpuData(logSoftmaxKernel(floatsOf(x), x.shape, axis));
+  }
+
+  linear(x: TensorInfo, weight: TensorInfo, bias: TensorInfo | null, activation: FusedActivation): DataId {
+    return new CpuData(
+      linearKernel(
+        floatsOf(x),
+        x.shape,
+        floatsOf(weight),
+        weight.shape,
+        bias === null ? null : floatsOf(bias),
+        activation,
+      ),
+    );
+  }
+
+  softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): DataId {
+    return new CpuData(softmaxCrossEntropyKernel(floatsOf(logits), logits.shape, intsOf(labels)));
+  }
+}
+
+/** Makes a new CPU backend (the factory registered as `cpu`). */
+export function cpuBackend(): Backend {
+  return new CpuBackend();
+}

@@ -1,0 +1,121 @@
+import type { FusedActivation, Shape } from '@backprop/core';
+import { splitAtAxis } from './layout.js';
+import { sigmoid } from './math.js';
+import { gemm } from './matmul.js';
+
+/**
+ * Calls `row(start, stride)` for every line of `shape` along `axis`: the line's elements are at
+ * `start + r · stride` for r < shape[axis].
+ */
+function forEachLine(
+  shape: Shape,
+  axis: number,
+  row: (start: number, stride: number, length: number) => void,
+): void {
+  const [outer, length, inner] = splitAtAxis(shape, axis);
+  for (let o = 0; o < outer; o++) for (let j = 0; j < inner; j++) row(o * length * inner + j, inner, length);
+}
+
+/** Softmax over `axis`: the line's maximum is subtracted before exponentiating, so ±1e4 logits stay finite. */
+export function softmaxKernel(x: Float32Array, shape: Shape, axis: number): Float32Array {
+  const out = new Float32Array(x.length);
+  forEachLine(shape, axis, (start, stride, length) => {
+    const end = start + length * stride;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = start; i < end; i += stride) max = Math.max(max, x[i]);
+    let sum = 0;
+    for (let i = start; i < end; i += stride) {
+      const e = Math.exp(x[i] - max);
+      out[i] = e;
+      sum += e;
+    }
+    for (let i = start; i < end; i += stride) out[i] /= sum;
+  });
+  return out;
+}
+
+/** Maximum and log-sum-exp of one line, computed stably around the maximum. */
+function logSumExp(x: Float32Array, start: number, stride: number, length: number): number {
+  const end = start + length * stride;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = start; i < end; i += stride) max = Math.max(max, x[i]);
+  // An all −∞ (or empty) line would give −∞ − −∞ = NaN below; its log-sum-exp is −∞.
+  if (max === Number.NEGATIVE_INFINITY) return max;
+  let sum = 0;
+  for (let i = start; i < end; i += stride) sum += Math.exp(x[i] - max);
+  return max + Math.log(sum);
+}
+
+/** log(softmax(x)) over `axis` as x − logsumexp(x), finite even for logits of ±1e4. */
+export function logSoftmaxKernel(x: Float32Array, shape: Shape, axis: number): Float32Array {
+  const out = new Float32Array(x.length);
+  forEachLine(shape, axis, (start, stride, length) => {
+    const lse = logSumExp(x, start, stride, length);
+    const end = start + length * stride;
+    for (let i = start; i < end; i += stride) out[i] = x[i] - lse;
+  });
+  return out;
+}
+
+/** Per-row cross-entropy of logits [N, C] against class indices: logsumexp(row) − row[label]. */
+export function softmaxCrossEntropyKernel(
+  logits: Float32Array,
+  shape: Shape,
+  labels: Int32Array,
+): Float32Array {
+  const [rows, classes] = shape;
+  const out = new Float32Array(rows);
+  for (let r = 0; r < rows; r++)
+    out[r] = logSumExp(logits, r * classes, 1, classes) - logits[r * classes + labels[r]];
+  return out;
+}
+
+/** One activation value, computed exactly as the unary kernel of the same name computes it. */
+function activate(z: number, activation: FusedActivation): number {
+  switch (activation) {
+    case 'relu':
+      return Math.max(z, 0);
+    case 'sigmoid':
+      return sigmoid(z);
+    case 'tanh':
+      return Math.tanh(z);
+    default:
+      return z;
+  }
+}
+
+/**
+ * `activation(x · weightᵀ + bias)` for x [M, K] and weight [N, K]: the blocked matmul reads the
+ * weight transposed through its strides, then bias and activation are applied in one pass over the output.
+ */
+export function linearKernel(
+  x: Float32Array,
+  xShape: Shape,
+  weight: Float32Array,
+  weightShape: Shape,
+  bias: Float32Array | null,
+  activation: FusedActivation,
+): Float32Array {
+  const [m, k] = xShape;
+  const n = weightShape[0];
+  const out = new Float32Array(m * n);
+  gemm(
+    m,
+    n,
+    k,
+    { data: x, offset: 0, rowStride: k, colStride: 1 },
+    { data: weight, offset: 0, rowStride: 1, colStride: k },
+    out,
+    0,
+  );
+  if (bias === null && activation === 'none') return out;
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    for (let j = 0; j < n; j++) {
+      // Round the affine value to float32 first, so the result matches the composed ops bit for bit.
+      const z = Math.fround(out[row + j] + (bias === null ? 0 : bias[j]));
+      out[row + j] = activate(z, activation);
+    }
+  }
+  return out;
+}

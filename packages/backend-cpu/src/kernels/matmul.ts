@@ -1,0 +1,185 @@
+/**
+ * Single-precision matrix product in plain TypeScript, blocked the way BLAS libraries are
+ * (Goto's algorithm): the operands are copied into small packed panels sized for the caches, and
+ * a 4×4 micro-kernel keeps sixteen running sums in registers while it streams one 4-row panel of A
+ * against one 4-column panel of B. Every value it loads is used four times, against once in the
+ * naive loop, and the panels are read sequentially from cache. Panels hold doubles: each float is
+ * widened once when packed rather than at every use, and the running sums are doubles.
+ */
+
+/** Rows of A and columns of B per micro-kernel call: the 4×4 register tile. */
+const MR = 4;
+const NR = 4;
+/** Depth of a block: a 4×KC panel of A and one of B (8 KiB each as doubles) stay in L1 while the micro-kernel runs. */
+const KC = 256;
+/** Rows of A packed at once: MC×KC doubles (128 KiB) stay in L2 while the panels of B stream past. */
+const MC = 64;
+/** Columns of B packed at once: KC×NC doubles (2 MiB), for the last-level cache. */
+const NC = 1024;
+
+/** A dense matrix inside a flat array: element (r, c) is `data[offset + r * rowStride + c * colStride]`. */
+export interface MatrixView {
+  data: Float32Array;
+  offset: number;
+  rowStride: number;
+  colStride: number;
+}
+
+/** A's rows [i0, i0+mc) × depth [p0, p0+kc) as panels of MR rows, depth-major, zero-padded past the last row. */
+function packA(a: MatrixView, i0: number, mc: number, p0: number, kc: number, packed: Float64Array): void {
+  const { data, offset, rowStride, colStride } = a;
+  let at = 0;
+  for (let ir = 0; ir < mc; ir += MR) {
+    const rows = Math.min(MR, mc - ir);
+    for (let p = 0; p < kc; p++) {
+      const base = offset + (i0 + ir) * rowStride + (p0 + p) * colStride;
+      for (let r = 0; r < MR; r++) packed[at++] = r < rows ? data[base + r * rowStride] : 0;
+    }
+  }
+}
+
+/** B's depth [p0, p0+kc) × columns [j0, j0+nc) as panels of NR columns, depth-major, zero-padded past the last column. */
+function packB(b: MatrixView, p0: number, kc: number, j0: number, nc: number, packed: Float64Array): void {
+  const { data, offset, rowStride, colStride } = b;
+  let at = 0;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const cols = Math.min(NR, nc - jr);
+    for (let p = 0; p < kc; p++) {
+      const base = offset + (p0 + p) * rowStride + (j0 + jr) * colStride;
+      for (let c = 0; c < NR; c++) packed[at++] = c < cols ? data[base + c * colStride] : 0;
+    }
+  }
+}
+
+/**
+ * C[i0.., j0..] += (packed A panel) · (packed B panel) over `kc` steps, for the `rows`×`cols` corner
+ * that lies inside C (the padded rest of the 4×4 tile is computed and dropped).
+ */
+// biome-ignore format: the sixteen sums are laid out as the 4×4 tile they are.
+function microKernel(
+  kc: number,
+  pa: Float64Array,
+  aAt: number,
+  pb: Float64Array,
+  bAt: number,
+  c: Float32Array,
+  cAt: number,
+  ldc: number,
+  rows: number,
+  cols: number,
+): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  let ai = aAt;
+  let bi = bAt;
+  for (let p = 0; p < kc; p++) {
+    const a0 = pa[ai];
+    const a1 = pa[ai + 1];
+    const a2 = pa[ai + 2];
+    const a3 = pa[ai + 3];
+    const b0 = pb[bi];
+    const b1 = pb[bi + 1];
+    const b2 = pb[bi + 2];
+    const b3 = pb[bi + 3];
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    ai += MR;
+    bi += NR;
+  }
+  if (rows === MR && cols === NR) {
+    let at = cAt;
+    c[at] += c00; c[at + 1] += c01; c[at + 2] += c02; c[at + 3] += c03;
+    at += ldc;
+    c[at] += c10; c[at + 1] += c11; c[at + 2] += c12; c[at + 3] += c13;
+    at += ldc;
+    c[at] += c20; c[at + 1] += c21; c[at + 2] += c22; c[at + 3] += c23;
+    at += ldc;
+    c[at] += c30; c[at + 1] += c31; c[at + 2] += c32; c[at + 3] += c33;
+    return;
+  }
+  const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+  for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) c[cAt + r * ldc + j] += tile[r * NR + j];
+}
+
+/**
+ * C += A · B for an m×k matrix A and a k×n matrix B given as views (a transposed operand is the
+ * same data with its strides swapped), into the dense row-major m×n block of `c` at `cOffset`.
+ */
+export function gemm(
+  m: number,
+  n: number,
+  k: number,
+  a: MatrixView,
+  b: MatrixView,
+  c: Float32Array,
+  cOffset: number,
+): void {
+  if (m === 0 || n === 0 || k === 0) return;
+  const kcMax = Math.min(k, KC);
+  const packedA = new Float64Array(Math.ceil(Math.min(m, MC) / MR) * MR * kcMax);
+  const packedB = new Float64Array(Math.ceil(Math.min(n, NC) / NR) * NR * kcMax);
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = Math.min(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = Math.min(KC, k - p0);
+      packB(b, p0, kc, j0, nc, packedB);
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = Math.min(MC, m - i0);
+        packA(a, i0, mc, p0, kc, packedA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const cols = Math.min(NR, nc - jr);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const rows = Math.min(MR, mc - ir);
+            microKernel(
+              kc,
+              packedA,
+              ir * kc,
+              packedB,
+              jr * kc,
+              c,
+              cOffset + (i0 + ir) * n + j0 + jr,
+              n,
+              rows,
+              cols,
+            );
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Batched product of [B, M, K] (or [B, K, M] when `transposeA`) and [B, K, N] (or [B, N, K] when
+ * `transposeB`) into a new [B, M, N] array.
+ */
+export function matmulKernel(
+  a: Float32Array,
+  aShape: readonly number[],
+  b: Float32Array,
+  bShape: readonly number[],
+  transposeA: boolean,
+  transposeB: boolean,
+): Float32Array {
+  const [batch, aRows, aCols] = aShape;
+  const [, bRows, bCols] = bShape;
+  const [m, k] = transposeA ? [aCols, aRows] : [aRows, aCols];
+  const n = transposeB ? bRows : bCols;
+  const out = new Float32Array(batch * m * n);
+  for (let i = 0; i < batch; i++) {
+    gemm(
+      m,
+      n,
+      k,
+      { data: a, offset: i * m * k, rowStride: transposeA ? 1 : k, colStride: transposeA ? m : 1 },
+      { data: b, offset: i * k * n, rowStride: transposeB ? 1 : n, colStride: transposeB ? k : 1 },
+      out,
+      i * m * n,
+    );
+  }
+  return out;
+}

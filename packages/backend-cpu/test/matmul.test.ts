@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { backend, input, output, randomValues } from './helpers.js';
+
+/**
+ * Float64 reference of the batched product, reading A and B through the transpose flags by
+ * definition; also returns Σ|a||b| per output for a tolerance that scales with the sum.
+ */
+function reference(
+  a: number[],
+  b: number[],
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  transposeA: boolean,
+  transposeB: boolean,
+) {
+  const value = new Float64Array(batch * m * n);
+  const magnitude = new Float64Array(batch * m * n);
+  for (let s = 0; s < batch; s++) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        let abs = 0;
+        for (let p = 0; p < k; p++) {
+          const x = transposeA ? a[s * k * m + p * m + i] : a[s * m * k + i * k + p];
+          const y = transposeB ? b[s * n * k + j * k + p] : b[s * k * n + p * n + j];
+          sum += x * y;
+          abs += Math.abs(x * y);
+        }
+        value[(s * m + i) * n + j] = sum;
+        magnitude[(s * m + i) * n + j] = abs;
+      }
+    }
+  }
+  return { value, magnitude };
+}
+
+describe('matmul', () => {
+  const sizes: [number, number, number, number][] = [
+    [1, 1, 1, 1],
+    [1, 3, 17, 1],
+    [2, 17, 3, 65],
+    [1, 65, 130, 17],
+    [1, 130, 65, 130],
+    [3, 1, 130, 65],
+    [1, 67, 257, 5],
+    [2, 5, 1, 3],
+    [1, 5, 3, 1030],
+  ];
+
+  for (const [batch, m, k, n] of sizes) {
+    for (const transposeA of [false, true]) {
+      for (const transposeB of [false, true]) {
+        it(`[${batch}] ${m}x${k} · ${k}x${n} transposeA=${transposeA} transposeB=${transposeB}`, () => {
+          const a = randomValues(batch * m * k, m * 31 + k).map(Math.fround);
+          const b = randomValues(batch * k * n, n * 17 + k).map(Math.fround);
+          const aShape = transposeA ? [batch, k, m] : [batch, m, k];
+          const bShape = transposeB ? [batch, n, k] : [batch, k, n];
+          const actual = output(backend.matmul(input(a, aShape), input(b, bShape), transposeA, transposeB), [
+            batch,
+            m,
+            n,
+          ]);
+          const { value, magnitude } = reference(a, b, batch, m, k, n, transposeA, transposeB);
+          expect(actual.length).toBe(value.length);
+          for (let i = 0; i < value.length; i++) {
+            const error = Math.abs(actual[i] - value[i]);
+            expect(error, `element ${i}: ${actual[i]} vs ${value[i]}`).toBeLessThanOrEqual(
+              2e-7 * magnitude[i] + 1e-30,
+            );
+          }
+        });
+      }
+    }
+  }
+
+  it('computes a known product exactly', () => {
+    const a = input([1, 2, 3, 4, 5, 6], [1, 2, 3]);
+    const b = input([7, 8, 9, 10, 11, 12], [1, 3, 2]);
+    expect(Array.from(output(backend.matmul(a, b, false, false), [1, 2, 2]))).toEqual([58, 64, 139, 154]);
+    expect(Array.from(output(backend.matmul(b, a, true, true), [1, 2, 2]))).toEqual([58, 139, 64, 154]);
+  });
+
+  it('gives zeros for an empty inner dimension and nothing for empty outer ones', () => {
+    expect(
+      Array.from(output(backend.matmul(input([], [2, 3, 0]), input([], [2, 0, 2]), false, false), [2, 3, 2])),
+    ).toEqual(new Array(12).fill(0));
+    expect(
+      output(
+        backend.matmul(input([], [1, 0, 4]), input(new Array(8).fill(1), [1, 4, 2]), false, false),
+        [1, 0, 2],
+      ).length,
+    ).toBe(0);
+    expect(
+      output(backend.matmul(input([], [0, 3, 4]), input([], [0, 4, 2]), false, false), [0, 3, 2]).length,
+    ).toBe(0);
+  });
+});

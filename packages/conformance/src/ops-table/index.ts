@@ -1,0 +1,51 @@
+import type { CaseTable, OpCase } from '../types.js';
+import { activationCases } from './activation.js';
+import { arithmeticCases } from './arithmetic.js';
+import { compareCases } from './compare.js';
+import { castCases, creationCases } from './creation.js';
+import { fusedCases } from './fused.js';
+import { gatherCases } from './gather.js';
+import { joinSliceCases } from './join-slice.js';
+import { matmulCases } from './matmul.js';
+import { movementCases } from './movement.js';
+import { reduceCases } from './reduce.js';
+import { softmaxCases } from './softmax.js';
+import { unaryCases } from './unary.js';
+
+export { binarySamples, input, transposed, unarySamples } from './helpers.js';
+export { NOTES_SOFTMAX_INPUT, NOTES_SOFTMAX_OUTPUT } from './softmax.js';
+export {
+  activationCases,
+  arithmeticCases,
+  castCases,
+  compareCases,
+  creationCases,
+  fusedCases,
+  gatherCases,
+  joinSliceCases,
+  matmulCases,
+  movementCases,
+  reduceCases,
+  softmaxCases,
+  unaryCases,
+};
+
+/** The built-in op table, one entry per op, grouped by family. */
+export const OP_TABLES: readonly CaseTable[] = [
+  { name: 'arithmetic', cases: arithmeticCases },
+  { name: 'unary', cases: unaryCases },
+  { name: 'activation', cases: activationCases },
+  { name: 'compare', cases: compareCases },
+  { name: 'reduce', cases: reduceCases },
+  { name: 'movement', cases: movementCases },
+  { name: 'join/slice', cases: joinSliceCases },
+  { name: 'gather', cases: gatherCases },
+  { name: 'matmul', cases: matmulCases },
+  { name: 'softmax', cases: softmaxCases },
+  { name: 'fused', cases: fusedCases },
+  { name: 'creation', cases: creationCases },
+  { name: 'cast', cases: castCases },
+];
+
+/** Every built-in case. */
+export const ALL_CASES: readonly OpCase[] = OP_TABLES.flatMap((t) => t.cases);

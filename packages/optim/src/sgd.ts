@@ -1,0 +1,65 @@
+import { ArgumentError, add, clone, mul, neg, sub, type Tensor } from '@backprop/core';
+import { type BaseOptions, Optimizer, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+
+export interface SGDOptions extends BaseOptions {
+  /** Learning rate (default 1e-3, PyTorch's). */
+  lr: number;
+  /** Momentum factor (default 0). */
+  momentum: number;
+  /** Dampening for momentum (default 0). */
+  dampening: number;
+  /** L2 penalty added to the gradient (default 0). */
+  weightDecay: number;
+  /** Nesterov momentum (default false; needs momentum > 0 and dampening 0). */
+  nesterov: boolean;
+  /** Maximize the objective instead (default false). */
+  maximize: boolean;
+}
+
+/**
+ * Stochastic gradient descent, `W ← W − lr·g`, with PyTorch's momentum rule: with
+ * g ← g + weightDecay·W, the buffer starts as b₁ = g and continues b ← momentum·b + (1 − dampening)·g;
+ * the step uses g ← g + momentum·b (Nesterov) or g ← b.
+ *
+ * State per parameter: `momentumBuffer` (when momentum ≠ 0).
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> = {}) {
+    super('SGD', params, {
+      lr: 1e-3,
+      momentum: 0,
+      dampening: 0,
+      weightDecay: 0,
+      nesterov: false,
+      maximize: false,
+      ...options,
+    });
+  }
+
+  protected override validate(group: ParamGroup<SGDOptions>): void {
+    super.validate(group);
+    if (!(group.momentum >= 0))
+      throw new ArgumentError(`SGD: invalid momentum ${group.momentum} (expected >= 0)`);
+    if (!(group.weightDecay >= 0))
+      throw new ArgumentError(`SGD: invalid weightDecay ${group.weightDecay} (expected >= 0)`);
+    if (group.nesterov && (group.momentum <= 0 || group.dampening !== 0)) {
+      throw new ArgumentError('SGD: Nesterov momentum requires a momentum > 0 and zero dampening');
+    }
+  }
+
+  protected updateParam(p: Tensor, grad: Tensor, group: ParamGroup<SGDOptions>, state: ParamState): void {
+    const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
+    let g = maximize ? neg(grad) : grad;
+    if (weightDecay !== 0) g = add(g, mul(p, weightDecay));
+    if (momentum !== 0) {
+      let buf = state.momentumBuffer as Tensor | undefined;
+      if (!buf) {
+        buf = this.buffer(state, 'momentumBuffer', () => clone(g));
+      } else {
+        buf.assign(add(mul(buf, momentum), mul(g, 1 - dampening)));
+      }
+      g = nesterov ? add(g, mul(buf, momentum)) : buf;
+    }
+    p.assign(sub(p, mul(g, lr)));
+  }
+}
