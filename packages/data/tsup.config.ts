@@ -1,12 +1,1 @@
-import { defineConfig } from 'tsup';
-
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  // `import.meta.url` (used to find the CommonJS-only `mnist` package) in the CommonJS build.
-  shims: true,
-});
+export { default } from '../../tsup.shared.js';

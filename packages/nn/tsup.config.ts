@@ -1,12 +1,1 @@
-import { defineConfig } from 'tsup';
-
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  // Module.typeName (toString, summary) shows class names: keep them through bundling.
-  keepNames: true,
-});
+export { default } from '../../tsup.shared.js';

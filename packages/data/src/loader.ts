@@ -109,7 +109,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     ) as B;
   }
 
-  *[Symbol.iterator](): Iterator<B> {
+  *[Symbol.iterator](): IterableIterator<B> {
     let previous: B | undefined;
     try {
       for (const indices of this.batchIndices()) {
@@ -123,15 +123,6 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
-    let previous: B | undefined;
-    try {
-      for (const indices of this.batchIndices()) {
-        if (this.autoDispose && previous !== undefined) dispose(previous);
-        previous = this.batch(indices);
-        yield previous;
-      }
-    } finally {
-      if (this.autoDispose && previous !== undefined) dispose(previous);
-    }
+    yield* this[Symbol.iterator]();
   }
 }
