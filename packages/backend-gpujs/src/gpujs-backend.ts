@@ -1,0 +1,442 @@
+import {
+  type ArgReduceOp,
+  type Backend,
+  BackendError,
+  type BinaryOp,
+  type DataId,
+  type DType,
+  type FusedActivation,
+  type ReduceOp,
+  type Shape,
+  sizeOf,
+  type TensorInfo,
+  type TypedArray,
+  type UnaryOp,
+} from '@backprop/core';
+import * as gpujsModule from 'gpu.js';
+import { CPUKernel, GPU, HeadlessGLKernel, WebAssemblyKernel, WebGL2Kernel, WebGLKernel } from 'gpu.js';
+import { type CompiledKernel, KernelCache, type KernelSpec } from './kernel-cache.js';
+import { shapeKey } from './kernels/codegen.js';
+import { binarySpec, castSpec, copySpec, fillSpec, unarySpec, whereSpec } from './kernels/elementwise.js';
+import { rowStatsSpec, softmaxApplySpec, softmaxCrossEntropySpec } from './kernels/fused.js';
+import { linearSpec, matmulDims, matmulSpec } from './kernels/matmul.js';
+import {
+  aroundAxis,
+  broadcastSpec,
+  concatSpec,
+  gatherSpec,
+  indexAddSpec,
+  sliceSpec,
+  transposeSpec,
+} from './kernels/movement.js';
+import { argReduceSpec, reduceSpec } from './kernels/reduce.js';
+import { type GpujsMode, isGLMode, probeMode, probeModeSync, RESIDENT_MODES } from './modes.js';
+
+/** Options of `gpujsBackend`. */
+export interface GpujsBackendOptions {
+  /** The gpu.js mode; `gpu` (the default) lets gpu.js choose the best synchronous one. */
+  mode?: GpujsMode;
+  /** The name to register under (default `gpujs`). */
+  name?: string;
+}
+
+/** What a kernel returns: a typed array (cpu, webasm), a gpu.js Texture (GL) or a WebGPU buffer handle. */
+interface DeviceValue {
+  toArray?(): unknown;
+  delete?(): void;
+}
+type Value = Float32Array | DeviceValue;
+
+/** The backend's handle to a tensor's data: flat float32 values wherever they live. */
+class GpujsData {
+  disposed = false;
+  /** In async (webgpu) mode: kernel runs that read this data and must finish before it is freed. */
+  readonly consumers: Promise<unknown>[] = [];
+  constructor(
+    /** The value, or (webgpu) a promise of it. */
+    readonly value: Value | Promise<Value>,
+    readonly size: number,
+  ) {}
+}
+
+const EMPTY = new Float32Array(0);
+
+/** Maximum tensor inputs of one kernel (GL texture units are limited; concat splits above it). */
+const MAX_INPUTS = 8;
+
+function data(info: TensorInfo): GpujsData {
+  const d = info.dataId as GpujsData;
+  if (!(d instanceof GpujsData))
+    throw new BackendError('gpujs: this tensor handle does not belong to the gpujs backend');
+  if (d.disposed) throw new BackendError('gpujs: the tensor data was already disposed');
+  return d;
+}
+
+/** Converts the flat float storage to the dtype's array type (ints are rounded, bools are nonzero). */
+function toDType(flat: Float32Array, size: number, dtype: DType, copy: boolean): TypedArray {
+  const values = flat.length === size ? flat : flat.subarray(0, size);
+  if (dtype === 'float32') return copy || values !== flat ? values.slice() : values;
+  if (dtype === 'int32') {
+    const out = new Int32Array(size);
+    for (let i = 0; i < size; i++) out[i] = Math.round(values[i]);
+    return out;
+  }
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i++) out[i] = values[i] !== 0 ? 1 : 0;
+  return out;
+}
+
+function toFloat32(values: TypedArray): Float32Array {
+  return values instanceof Float32Array ? values : Float32Array.from(values);
+}
+
+/**
+ * The gpu.js backend. Every kernel is generated as JavaScript source with its shapes baked in,
+ * compiled by gpu.js once per (op, shapes, dtypes) key and cached. Kernels run with
+ * `pipeline: true, immutable: true`: on the GL modes each output is a new float texture that the
+ * next kernel reads directly, on webgpu a storage buffer, on webasm/cpu a typed array. Data is read
+ * back only by `read`/`readSync`. int32 and bool tensors are stored as floats (exact for integers up
+ * to 2^24) and converted back when read.
+ */
+export class GpujsBackend implements Backend {
+  readonly name: string;
+  /** The gpu.js mode the kernels actually run in (`gpu` resolved to what gpu.js picked). */
+  readonly mode: string;
+  /** The mode that was asked for. */
+  readonly requestedMode: GpujsMode;
+  /** gpu.js's texture precision on the GL modes: `single` (float32) or `unsigned` (packed RGBA8). */
+  readonly precision: 'single' | 'unsigned';
+  /** Whether kernel calls return promises (webgpu): only `read` works then. */
+  readonly isAsync: boolean;
+  /** Whether tensors live in device memory (textures, buffers). */
+  readonly isResident: boolean;
+  private readonly gpu: GPU;
+  private readonly cache: KernelCache;
+
+  constructor(gpu: GPU, requestedMode: GpujsMode, name = 'gpujs') {
+    this.gpu = gpu;
+    this.name = name;
+    this.requestedMode = requestedMode;
+    this.mode = resolvedMode(gpu);
+    this.isAsync = this.mode === 'webgpu';
+    this.isResident = RESIDENT_MODES.has(this.mode);
+    this.precision = isGLMode(this.mode) && !GPU.isSinglePrecisionSupported ? 'unsigned' : 'single';
+    this.cache = new KernelCache((spec, outputSize) => this.compile(spec, outputSize));
+  }
+
+  /** 32 when kernels compute and store float32 (every mode here but packed-texture GL), else 16. */
+  floatPrecision(): 16 | 32 {
+    return this.precision === 'single' ? 32 : 16;
+  }
+
+  /** Kernel cache statistics: distinct kernels built, and lookups served from the cache. */
+  kernelStats(): { kernels: number; builds: number; hits: number } {
+    return { kernels: this.cache.size, builds: this.cache.builds, hits: this.cache.hits };
+  }
+
+  private compile(spec: KernelSpec, outputSize: number): CompiledKernel {
+    const settings: Record<string, unknown> = {
+      output: [outputSize],
+      pipeline: true,
+      immutable: true,
+      precision: this.precision,
+      tactic: 'precision',
+      loopMaxIterations: 1 << 30,
+    };
+    if (spec.argumentTypes) settings.argumentTypes = spec.argumentTypes;
+    return this.gpu.createKernel(spec.source, settings) as unknown as CompiledKernel;
+  }
+
+  /** Runs the kernel for `key` (built from `spec` once) over `inputs`, returning a new handle. */
+  private run(
+    key: string,
+    outputSize: number,
+    spec: () => KernelSpec,
+    inputs: readonly (GpujsData | number)[],
+  ): GpujsData {
+    if (outputSize === 0) return new GpujsData(EMPTY, 0);
+    const kernel = this.cache.get(key, outputSize, spec);
+    if (this.isAsync) {
+      const args = Promise.all(inputs.map((x) => (x instanceof GpujsData ? x.value : x)));
+      const result = args.then((values) => kernel(...values) as Promise<Value>);
+      // Keeps a failed run from being an unhandled rejection here; `read` reports it.
+      result.catch(() => undefined);
+      for (const x of inputs) if (x instanceof GpujsData) x.consumers.push(result);
+      return new GpujsData(result, outputSize);
+    }
+    const values = inputs.map((x) => (x instanceof GpujsData ? (x.value as Value) : x));
+    return new GpujsData(kernel(...values) as Value, outputSize);
+  }
+
+  write(values: TypedArray, shape: Shape, _dtype: DType): DataId {
+    const size = sizeOf(shape);
+    const flat = toFloat32(values);
+    if (size === 0) return new GpujsData(EMPTY, 0);
+    if (!this.isResident) return new GpujsData(flat, size);
+    // Upload once into device memory, so kernels never re-upload it.
+    return this.run(`upload`, size, copySpec, [new GpujsData(flat, size)]);
+  }
+
+  async read(info: TensorInfo): Promise<TypedArray> {
+    const d = data(info);
+    if (d.size === 0) return toDType(EMPTY, 0, info.dtype, true);
+    const value = await d.value;
+    const flat =
+      value instanceof Float32Array
+        ? value
+        : await (value.toArray?.() as Promise<Float32Array> | Float32Array);
+    return toDType(flat as Float32Array, d.size, info.dtype, value instanceof Float32Array);
+  }
+
+  readSync(info: TensorInfo): TypedArray {
+    const d = data(info);
+    if (this.isAsync) {
+      throw new BackendError(
+        `gpujs (${this.mode}): WebGPU reads back asynchronously only; use \`await t.data()\` (or \`await t.array()\`) instead of dataSync()/arraySync()/item()`,
+      );
+    }
+    if (d.size === 0) return toDType(EMPTY, 0, info.dtype, true);
+    const value = d.value as Value;
+    if (value instanceof Float32Array) return toDType(value, d.size, info.dtype, true);
+    return toDType(value.toArray?.() as Float32Array, d.size, info.dtype, false);
+  }
+
+  dispose(dataId: DataId): void {
+    const d = dataId as GpujsData;
+    if (!(d instanceof GpujsData) || d.disposed) return;
+    d.disposed = true;
+    if (this.isAsync) {
+      Promise.allSettled([d.value, ...d.consumers]).then(([settled]) => {
+        if (settled.status === 'fulfilled') (settled.value as DeviceValue).delete?.();
+      });
+      return;
+    }
+    const value = d.value as Value;
+    if (!(value instanceof Float32Array)) value.delete?.();
+  }
+
+  fill(shape: Shape, value: number, dtype: DType): DataId {
+    const v = dtype === 'bool' ? +(value !== 0) : dtype === 'int32' ? Math.trunc(value) : value;
+    return this.run('fill', sizeOf(shape), fillSpec, [v]);
+  }
+
+  cast(x: TensorInfo, dtype: DType): DataId {
+    const key = `cast:${x.dtype}>${dtype}:${shapeKey(x.shape)}`;
+    return this.run(key, sizeOf(x.shape), () => castSpec([sizeOf(x.shape)], x.dtype, dtype), [data(x)]);
+  }
+
+  unary(op: UnaryOp, x: TensorInfo): DataId {
+    const size = sizeOf(x.shape);
+    return this.run(`unary:${op}`, size, () => unarySpec(op, [size]), [data(x)]);
+  }
+
+  binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: Shape, outDtype: DType): DataId {
+    const key = `binary:${op}:${a.dtype}:${shapeKey(a.shape)}:${shapeKey(b.shape)}:${shapeKey(outShape)}:${outDtype}`;
+    return this.run(key, sizeOf(outShape), () => binarySpec(op, a.shape, b.shape, outShape, a.dtype), [
+      data(a),
+      data(b),
+    ]);
+  }
+
+  where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): DataId {
+    const key = `where:${shapeKey(condition.shape)}:${shapeKey(a.shape)}:${shapeKey(b.shape)}:${shapeKey(outShape)}`;
+    return this.run(key, sizeOf(outShape), () => whereSpec(condition.shape, a.shape, b.shape, outShape), [
+      data(condition),
+      data(a),
+      data(b),
+    ]);
+  }
+
+  reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataId {
+    const outShape = x.shape.filter((_, d) => !axes.includes(d));
+    const outSize = sizeOf(outShape);
+    if (sizeOf(x.shape) === 0 && outSize > 0) {
+      const init = { sum: 0, prod: 1, max: -Infinity, min: Infinity }[op];
+      return this.fill(outShape, init, 'float32');
+    }
+    const key = `reduce:${op}:${shapeKey(x.shape)}:${axes.join(',')}`;
+    return this.run(key, outSize, () => reduceSpec(op, x.shape, axes), [data(x)]);
+  }
+
+  argReduce(op: ArgReduceOp, x: TensorInfo, axis: number): DataId {
+    const outSize = sizeOf(x.shape) / x.shape[axis];
+    const key = `${op}:${shapeKey(x.shape)}:${axis}`;
+    return this.run(key, sizeOf(x.shape) === 0 ? 0 : outSize, () => argReduceSpec(op, x.shape, axis), [
+      data(x),
+    ]);
+  }
+
+  matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): DataId {
+    const dims = matmulDims(a.shape, b.shape, transposeA, transposeB);
+    const outSize = dims.batch * dims.m * dims.n;
+    if (dims.k === 0) return this.fill([outSize], 0, 'float32');
+    const key = `matmul:${shapeKey(a.shape)}:${shapeKey(b.shape)}:${+transposeA}${+transposeB}`;
+    return this.run(key, outSize, () => matmulSpec(dims, transposeA, transposeB), [data(a), data(b)]);
+  }
+
+  transpose(x: TensorInfo, perm: readonly number[]): DataId {
+    const key = `transpose:${shapeKey(x.shape)}:${perm.join(',')}`;
+    return this.run(key, sizeOf(x.shape), () => transposeSpec(x.shape, perm), [data(x)]);
+  }
+
+  broadcastTo(x: TensorInfo, shape: Shape): DataId {
+    const key = `broadcastTo:${shapeKey(x.shape)}:${shapeKey(shape)}`;
+    return this.run(key, sizeOf(shape), () => broadcastSpec(x.shape, shape), [data(x)]);
+  }
+
+  slice(x: TensorInfo, begin: readonly number[], step: readonly number[], outShape: Shape): DataId {
+    const key = `slice:${shapeKey(x.shape)}:${begin.join(',')}:${step.join(',')}:${shapeKey(outShape)}`;
+    return this.run(key, sizeOf(outShape), () => sliceSpec(x.shape, begin, step, outShape), [data(x)]);
+  }
+
+  concat(xs: readonly TensorInfo[], axis: number): DataId {
+    const parts = xs.filter((x) => sizeOf(x.shape) > 0);
+    const outShape = [...xs[0].shape];
+    outShape[axis] = xs.reduce((n, x) => n + x.shape[axis], 0);
+    if (parts.length === 0 || sizeOf(outShape) === 0) return new GpujsData(EMPTY, 0);
+    if (parts.length > MAX_INPUTS) {
+      // Joins the first inputs, then the partial result with the rest, within the texture-unit limit.
+      const headShape = [...parts[0].shape];
+      headShape[axis] = parts.slice(0, MAX_INPUTS).reduce((n, x) => n + x.shape[axis], 0);
+      const head = this.concat(parts.slice(0, MAX_INPUTS), axis);
+      const result = this.concat(
+        [{ dataId: head, shape: headShape, dtype: xs[0].dtype }, ...parts.slice(MAX_INPUTS)],
+        axis,
+      );
+      this.dispose(head);
+      return result;
+    }
+    const shapes = parts.map((x) => x.shape);
+    const key = `concat:${axis}:${shapes.map(shapeKey).join(':')}`;
+    return this.run(key, sizeOf(outShape), () => concatSpec(shapes, axis), parts.map(data));
+  }
+
+  gather(x: TensorInfo, indices: TensorInfo, axis: number): DataId {
+    const count = sizeOf(indices.shape);
+    const [outer, , inner] = aroundAxis(x.shape, axis);
+    const key = `gather:${shapeKey(x.shape)}:${axis}:${count}`;
+    return this.run(key, outer * count * inner, () => gatherSpec(x.shape, axis, count), [
+      data(x),
+      data(indices),
+    ]);
+  }
+
+  indexAdd(x: TensorInfo, axis: number, indices: TensorInfo, source: TensorInfo): DataId {
+    const count = sizeOf(indices.shape);
+    if (count === 0 || sizeOf(source.shape) === 0) return this.cast(x, x.dtype);
+    const key = `indexAdd:${shapeKey(x.shape)}:${axis}:${count}`;
+    return this.run(key, sizeOf(x.shape), () => indexAddSpec(x.shape, axis, count), [
+      data(x),
+      data(indices),
+      data(source),
+    ]);
+  }
+
+  softmax(x: TensorInfo, axis: number): DataId {
+    return this.softmaxLike(x, axis, false);
+  }
+
+  logSoftmax(x: TensorInfo, axis: number): DataId {
+    return this.softmaxLike(x, axis, true);
+  }
+
+  private softmaxLike(x: TensorInfo, axis: number, log: boolean): DataId {
+    const size = sizeOf(x.shape);
+    if (size === 0) return new GpujsData(EMPTY, 0);
+    const [outer, , inner] = aroundAxis(x.shape.length === 0 ? [1] : x.shape, axis);
+    const lse = this.run(
+      `rowStats:${shapeKey(x.shape)}:${axis}`,
+      outer * inner * 2,
+      () => rowStatsSpec(x.shape, axis),
+      [data(x)],
+    );
+    const out = this.run(
+      `${log ? 'logSoftmax' : 'softmax'}:${shapeKey(x.shape)}:${axis}`,
+      size,
+      () => softmaxApplySpec(x.shape, axis, log),
+      [data(x), lse],
+    );
+    this.dispose(lse);
+    return out;
+  }
+
+  linear(x: TensorInfo, weight: TensorInfo, bias: TensorInfo | null, activation: FusedActivation): DataId {
+    const [m, k] = x.shape;
+    const n = weight.shape[0];
+    if (k === 0) {
+      const zeros = this.fill([m, n], 0, 'float32');
+      if (!bias && activation !== 'sigmoid') return zeros;
+      // Rare: bias/activation over an empty product; compose from the required kernels.
+      const withBias = bias
+        ? (this.binary(
+            'add',
+            { dataId: zeros, shape: [m, n], dtype: 'float32' },
+            bias,
+            [m, n],
+            'float32',
+          ) as GpujsData)
+        : (zeros as GpujsData);
+      if (bias) this.dispose(zeros);
+      if (activation === 'none') return withBias;
+      const out = this.unary(activation, { dataId: withBias, shape: [m, n], dtype: 'float32' });
+      this.dispose(withBias);
+      return out;
+    }
+    const key = `linear:${m}:${k}:${n}:${bias ? 1 : 0}:${activation}`;
+    const inputs = bias ? [data(x), data(weight), data(bias)] : [data(x), data(weight)];
+    return this.run(key, m * n, () => linearSpec(m, k, n, bias !== null, activation), inputs);
+  }
+
+  softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): DataId {
+    const [rows, classes] = logits.shape;
+    if (classes === 0) return this.fill([rows], Number.NaN, 'float32');
+    return this.run(`sce:${rows}:${classes}`, rows, () => softmaxCrossEntropySpec(classes), [
+      data(logits),
+      data(labels),
+    ]);
+  }
+
+  destroy(): void {
+    this.cache.clear();
+    void Promise.resolve(this.gpu.destroy()).catch(() => undefined);
+  }
+}
+
+/** The mode of the kernel class gpu.js chose (its `mode: 'gpu'` reports `gpu` for every GL class). */
+function resolvedMode(gpu: GPU): string {
+  const classes: [unknown, string][] = [
+    [HeadlessGLKernel, 'headlessgl'],
+    [WebGL2Kernel, 'webgl2'],
+    [WebGLKernel, 'webgl'],
+    [(gpujsModule as unknown as Record<string, unknown>).WebGPUKernel, 'webgpu'],
+    [WebAssemblyKernel, 'webasm'],
+    [CPUKernel, 'cpu'],
+  ];
+  for (const [Kernel, mode] of classes) if (Kernel !== undefined && gpu.Kernel === Kernel) return mode;
+  return gpu.mode;
+}
+
+/**
+ * Creates a gpu.js backend. Synchronous modes return the backend; `webgpu` returns a promise (an
+ * adapter must answer first). Throws a BackendError naming the reason when the mode is unavailable.
+ */
+export function gpujsBackend(options: GpujsBackendOptions = {}): Backend | Promise<Backend> {
+  const mode = options.mode ?? 'gpu';
+  if (mode === 'webgpu') {
+    return probeMode(mode).then((probe) => {
+      if (!probe.available) throw new BackendError(`gpujs: mode 'webgpu' is unavailable: ${probe.reason}`);
+      return new GpujsBackend(new GPU({ mode: 'webgpu' }), mode, options.name);
+    });
+  }
+  const probe = probeModeSync(mode);
+  if (!probe.available) throw new BackendError(`gpujs: mode '${mode}' is unavailable: ${probe.reason}`);
+  let gpu: GPU;
+  try {
+    gpu = new GPU({ mode });
+  } catch (e) {
+    if (mode !== 'gpu')
+      throw new BackendError(`gpujs: gpu.js could not start mode '${mode}': ${(e as Error).message}`);
+    gpu = new GPU({ mode: 'cpu' });
+  }
+  return new GpujsBackend(gpu, mode, options.name);
+}

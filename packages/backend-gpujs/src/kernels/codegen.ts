@@ -1,0 +1,144 @@
+/**
+ * Helpers that write gpu.js kernel sources. Every kernel works on flat, dense, row-major data: its
+ * output is 1-D (`this.thread.x` is the flat output index) and inputs are read with index math
+ * generated per shape, so every size and stride is a literal in the source.
+ *
+ * Index math runs in float arithmetic: the thread index is shifted by 0.5 before each division so
+ * `Math.floor((i + 0.5) / stride)` is exact even where a GPU divides approximately, and every
+ * product stays an integer below 2^24 (exact in float32).
+ */
+import type { Shape } from '@backprop/core';
+
+/** A number as a kernel-source literal. */
+export function lit(n: number): string {
+  if (!Number.isFinite(n)) throw new Error(`gpujs codegen: ${n} cannot be a literal`);
+  const s = String(n);
+  return s.includes('e') ? n.toFixed(20).replace(/0+$/, '') : s;
+}
+
+/**
+ * Lines that split the float `t` (a flat index + 0.5) into coordinates of `dims`; returns the
+ * coordinate expressions ('0' for size-1 dims). Names start with `prefix`.
+ */
+export function unflatten(
+  prefix: string,
+  t: string,
+  dims: readonly number[],
+): { lines: string[]; coords: string[] } {
+  const lines: string[] = [];
+  const coords: string[] = [];
+  const strides = stridesFor(dims);
+  let rest = t;
+  for (let d = 0; d < dims.length; d++) {
+    if (dims[d] === 1) {
+      coords.push('0');
+      continue;
+    }
+    const c = `${prefix}${d}`;
+    const isLast = strides[d] === 1;
+    if (isLast) {
+      lines.push(`const ${c} = Math.floor(${rest});`);
+    } else {
+      lines.push(`const ${c} = Math.floor(${rest} / ${lit(strides[d])});`);
+      const next = `${prefix}r${d}`;
+      lines.push(`const ${next} = ${rest} - ${c} * ${lit(strides[d])};`);
+      rest = next;
+    }
+    coords.push(c);
+  }
+  return { lines, coords };
+}
+
+/** Row-major strides. */
+export function stridesFor(dims: readonly number[]): number[] {
+  const out = new Array<number>(dims.length);
+  let s = 1;
+  for (let i = dims.length - 1; i >= 0; i--) {
+    out[i] = s;
+    s *= dims[i];
+  }
+  return out;
+}
+
+/** `base + Σ coord·coefficient` as a source expression, skipping zero terms. */
+export function offsetExpr(coords: readonly string[], coefficients: readonly number[], base = 0): string {
+  const terms: string[] = [];
+  if (base !== 0) terms.push(lit(base));
+  for (let d = 0; d < coords.length; d++) {
+    if (coords[d] === '0' || coefficients[d] === 0) continue;
+    terms.push(coefficients[d] === 1 ? coords[d] : `${coords[d]} * ${lit(coefficients[d])}`);
+  }
+  return terms.length === 0 ? '0' : terms.join(' + ');
+}
+
+/** Wraps statement lines as a kernel function of `args` whose result is the variable `y`. */
+export function kernelSource(args: readonly string[], lines: readonly string[]): string {
+  return `function (${args.join(', ')}) {\n  ${lines.join('\n  ')}\n  return y;\n}`;
+}
+
+/**
+ * Broadcasting made cheap: merges adjacent output dims in which every input is either full or
+ * broadcast in both, and drops size-1 output dims. Returns the merged output dims and, per input,
+ * the stride of each merged dim (0 where that input is broadcast).
+ */
+export function coalesceBroadcast(
+  outShape: Shape,
+  inputs: readonly Shape[],
+): { dims: number[]; strides: number[][] } {
+  const rank = outShape.length;
+  const padded = inputs.map((s) => [...new Array<number>(rank - s.length).fill(1), ...s]);
+  const dims: number[] = [];
+  const kinds: boolean[][] = []; // per merged dim, per input: full?
+  for (let d = 0; d < rank; d++) {
+    if (outShape[d] === 1) continue;
+    const kind = padded.map((s) => s[d] !== 1);
+    const last = kinds[kinds.length - 1];
+    if (last && kind.every((k, i) => k === last[i])) {
+      dims[dims.length - 1] *= outShape[d];
+    } else {
+      dims.push(outShape[d]);
+      kinds.push(kind);
+    }
+  }
+  const strides = inputs.map((_, i) => {
+    const out = new Array<number>(dims.length).fill(0);
+    let s = 1;
+    for (let d = dims.length - 1; d >= 0; d--) {
+      if (kinds[d][i]) {
+        out[d] = s;
+        s *= dims[d];
+      }
+    }
+    return out;
+  });
+  return { dims, strides };
+}
+
+/**
+ * Source of an elementwise kernel over broadcast inputs `a0, a1, …`: `body` gets the names of the
+ * loaded input values and returns lines that assign `y` (declared as a float before them).
+ */
+export function elementwiseSource(
+  outShape: Shape,
+  inputs: readonly Shape[],
+  body: (values: string[]) => string[],
+): string {
+  const { dims, strides } = coalesceBroadcast(outShape, inputs);
+  const { lines, coords } = unflatten('c', 't', dims);
+  const src = ['const t = this.thread.x + 0.5;', ...lines];
+  const values = inputs.map((_, i) => {
+    src.push(`const o${i} = ${offsetExpr(coords, strides[i])};`);
+    src.push(`const v${i} = a${i}[o${i}];`);
+    return `v${i}`;
+  });
+  src.push('let y = 0.5;', ...body(values));
+  return kernelSource(
+    inputs.map((_, i) => `a${i}`),
+    src,
+  );
+}
+
+/** A shape as a cache-key fragment. */
+export function shapeKey(shape: Shape): string {
+  return `[${shape.join(',')}]`;
+}

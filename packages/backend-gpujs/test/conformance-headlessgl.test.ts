@@ -1,0 +1,4 @@
+import { describeModeConformance } from './mode-suite.js';
+
+// Needs the optional `gl` package (built from source) and an X server: run under `xvfb-run -a`.
+await describeModeConformance('headlessgl');

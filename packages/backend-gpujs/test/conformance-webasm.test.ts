@@ -1,0 +1,3 @@
+import { describeModeConformance } from './mode-suite.js';
+
+await describeModeConformance('webasm');

@@ -1,0 +1,45 @@
+import type { ConformanceOptions } from '@backprop/conformance';
+import { describeBackendConformance } from '@backprop/conformance';
+import { describe, expect, it } from 'vitest';
+import { type GpujsBackend, type GpujsMode, gpujsBackend, probeMode } from '../src/index.js';
+
+/**
+ * Modes that must run: a comma-separated list in BACKPROP_GPUJS_REQUIRE (e.g. `webasm,cpu,headlessgl`
+ * in CI), so an environment that lost a mode fails instead of quietly skipping it.
+ */
+function required(mode: GpujsMode): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return (env?.BACKPROP_GPUJS_REQUIRE ?? '')
+    .split(',')
+    .map((m) => m.trim())
+    .includes(mode);
+}
+
+/**
+ * Runs the conformance suite in one gpu.js mode when it is available here; otherwise reports one
+ * skipped test whose name says why (never a silent pass). Top-level await: vitest files are ESM.
+ */
+export async function describeModeConformance(
+  mode: GpujsMode,
+  options: ConformanceOptions = {},
+): Promise<void> {
+  const probe = await probeMode(mode);
+  if (!probe.available) {
+    describe(`gpujs ${mode}`, () => {
+      if (required(mode))
+        it(`${mode} is required (BACKPROP_GPUJS_REQUIRE) but unavailable: ${probe.reason}`, () =>
+          expect.fail(probe.reason));
+      else it.skip(`${mode} unavailable here: ${probe.reason}`, () => {});
+    });
+    return;
+  }
+  describe(`gpujs ${mode}`, () => {
+    it(`runs kernels in mode ${mode}`, async () => {
+      const backend = (await gpujsBackend({ mode })) as GpujsBackend;
+      expect(backend.mode).toBe(mode);
+      expect(backend.floatPrecision()).toBe(32);
+      backend.destroy();
+    });
+  });
+  describeBackendConformance(`gpujs-${mode}`, () => gpujsBackend({ mode }), options);
+}
