@@ -106,6 +106,25 @@ function microKernel(
 }
 
 /**
+ * Packing buffers, kept between calls: a training step makes many small products, and two fresh
+ * zeroed arrays per product (up to 2 MiB for B) cost more than the arithmetic of the smallest ones.
+ * gemm never re-enters itself, so one pair serves every call; the padded tail of a panel is always
+ * written by the packing, so stale contents are never read.
+ */
+let packBufferA = new Float64Array(0);
+let packBufferB = new Float64Array(0);
+
+function scratchA(size: number): Float64Array {
+  if (packBufferA.length < size) packBufferA = new Float64Array(size);
+  return packBufferA;
+}
+
+function scratchB(size: number): Float64Array {
+  if (packBufferB.length < size) packBufferB = new Float64Array(size);
+  return packBufferB;
+}
+
+/**
  * C += A · B for an m×k matrix A and a k×n matrix B given as views (a transposed operand is the
  * same data with its strides swapped), into the dense row-major m×n block of `c` at `cOffset`.
  */
@@ -120,8 +139,8 @@ export function gemm(
 ): void {
   if (m === 0 || n === 0 || k === 0) return;
   const kcMax = Math.min(k, KC);
-  const packedA = new Float64Array(Math.ceil(Math.min(m, MC) / MR) * MR * kcMax);
-  const packedB = new Float64Array(Math.ceil(Math.min(n, NC) / NR) * NR * kcMax);
+  const packedA = scratchA(Math.ceil(Math.min(m, MC) / MR) * MR * kcMax);
+  const packedB = scratchB(Math.ceil(Math.min(n, NC) / NR) * NR * kcMax);
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = Math.min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {

@@ -66,8 +66,13 @@ export function linear(
     },
     (g, y) => {
       const gz = activationGrad(g, y, activation);
-      const grads = [matmul(gz, weight), matmul(transpose(gz), x)];
-      return bias ? [...grads, sum(gz, 0)] : grads;
+      // Only the gradients something needs: the input of a first layer (the data) usually needs none,
+      // and its product gz · weight would be a third of a training step's arithmetic.
+      const grads = [
+        x.requiresGrad ? matmul(gz, weight) : null,
+        weight.requiresGrad ? matmul(transpose(gz), x) : null,
+      ];
+      return bias ? [...grads, bias.requiresGrad ? sum(gz, 0) : null] : grads;
     },
   );
 }

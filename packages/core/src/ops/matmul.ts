@@ -27,9 +27,18 @@ export function batchMatmul(a: Tensor, b: Tensor, transposeA = false, transposeB
   const out = runKernel('matmul', [a, b], [batch, m, n], 'float32', (be) =>
     be.matmul(a.info(), b.info(), transposeA, transposeB),
   );
+  // Each operand's gradient is computed only when that operand needs one.
   return record('matmul', out, [a, b], (g) => [
-    transposeA ? batchMatmul(b, g, transposeB, true) : batchMatmul(g, b, false, !transposeB),
-    transposeB ? batchMatmul(g, a, true, transposeA) : batchMatmul(a, g, !transposeA, false),
+    !a.requiresGrad
+      ? null
+      : transposeA
+        ? batchMatmul(b, g, transposeB, true)
+        : batchMatmul(g, b, false, !transposeB),
+    !b.requiresGrad
+      ? null
+      : transposeB
+        ? batchMatmul(g, a, true, transposeA)
+        : batchMatmul(a, g, !transposeA, false),
   ]);
 }
 

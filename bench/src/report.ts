@@ -1,0 +1,326 @@
+/**
+ * Turns the raw runs (results/runs.json) into results/summary.json and results/RESULTS.md: per case
+ * the median over runs with the min–max, the ratios of backprop to each peer (ratio of the medians,
+ * with the min–max of the per-round ratios, each round's cases having run back to back), and the
+ * targets of issues #2 and #6 marked met or missed. Run alone to rebuild the report from runs.json:
+ * `node --conditions=source --import tsx src/report.ts`.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type CaseResult, MATMUL_SIZES, median } from './common.js';
+import type { MachineInfo, RunRecord } from './run.js';
+
+/** A figure over runs. */
+interface Stat {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+function stat(values: number[]): Stat | null {
+  const v = values.filter((x) => Number.isFinite(x));
+  if (v.length === 0) return null;
+  return { median: median(v), min: Math.min(...v), max: Math.max(...v), n: v.length };
+}
+
+interface CaseSummary {
+  id: string;
+  library: string;
+  benchmark: 'matmul' | 'mlp';
+  status: CaseResult['status'];
+  reason?: string;
+  notes: string[];
+  runs: number;
+  matmul?: Record<number, Stat | null>;
+  mlp?: {
+    samplesPerSec: Stat | null;
+    testAccuracy: Stat | null;
+    peakRssMiB: Stat | null;
+    trainPeakRssMiB: Stat | null;
+    lastEpochLoss: Stat | null;
+  };
+}
+
+/** Per-run figures of one case, by run number. */
+function byRun(
+  records: RunRecord[],
+  id: string,
+  pick: (r: CaseResult) => number | undefined,
+): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const rec of records) {
+    if (rec.id !== id || rec.result.status !== 'ok') continue;
+    const v = pick(rec.result);
+    if (v !== undefined && Number.isFinite(v)) out.set(rec.run, v);
+  }
+  return out;
+}
+
+function summarizeCases(records: RunRecord[]): CaseSummary[] {
+  const ids = [...new Set(records.map((r) => r.id))];
+  return ids.map((id) => {
+    const recs = records.filter((r) => r.id === id);
+    const ok = recs.filter((r) => r.result.status === 'ok');
+    const last = (ok.at(-1) ?? recs.at(-1))!.result;
+    const values = (pick: (r: CaseResult) => number | undefined) => [...byRun(records, id, pick).values()];
+    const summary: CaseSummary = {
+      id,
+      library: last.library,
+      benchmark: last.benchmark,
+      status: ok.length > 0 ? 'ok' : last.status,
+      reason: ok.length > 0 ? undefined : last.reason,
+      notes: last.notes ?? [],
+      runs: ok.length,
+    };
+    if (ok.length > 0 && last.benchmark === 'matmul') {
+      summary.matmul = Object.fromEntries(
+        MATMUL_SIZES.map((n) => [n, stat(values((r) => r.matmul?.find((m) => m.size === n)?.gflops))]),
+      );
+    }
+    if (ok.length > 0 && last.benchmark === 'mlp') {
+      summary.mlp = {
+        samplesPerSec: stat(values((r) => r.mlp?.samplesPerSec)),
+        testAccuracy: stat(values((r) => r.mlp?.testAccuracy)),
+        peakRssMiB: stat(values((r) => r.mlp?.peakRssMiB)),
+        trainPeakRssMiB: stat(values((r) => r.mlp?.trainPeakRssMiB ?? undefined)),
+        lastEpochLoss: stat(values((r) => r.mlp?.epochLoss.at(-1))),
+      };
+    }
+    return summary;
+  });
+}
+
+/** backprop ÷ peer: the ratio of the medians, and the min–max of the ratios within each round. */
+interface Ratio {
+  ofMedians: number;
+  perRun: Stat | null;
+}
+
+function ratio(
+  records: RunRecord[],
+  ours: string,
+  peer: string,
+  pick: (r: CaseResult) => number | undefined,
+  invert = false,
+): Ratio | null {
+  const a = byRun(records, ours, pick);
+  const b = byRun(records, peer, pick);
+  const ma = stat([...a.values()]);
+  const mb = stat([...b.values()]);
+  if (!ma || !mb || mb.median === 0) return null;
+  const paired = [...a.keys()]
+    .filter((k) => b.has(k))
+    .map((k) => (invert ? b.get(k)! / a.get(k)! : a.get(k)! / b.get(k)!));
+  return { ofMedians: invert ? mb.median / ma.median : ma.median / mb.median, perRun: stat(paired) };
+}
+
+const f2 = (x: number) => x.toFixed(2);
+const f0 = (x: number) => x.toFixed(0);
+function fmtStat(s: Stat | null | undefined, fmt = f2, unit = ''): string {
+  if (!s) return '—';
+  return s.n > 1 ? `${fmt(s.median)}${unit} (${fmt(s.min)}–${fmt(s.max)})` : `${fmt(s.median)}${unit}`;
+}
+function fmtRatio(r: Ratio | null): string {
+  if (!r) return '—';
+  return r.perRun && r.perRun.n > 1
+    ? `**${f2(r.ofMedians)}×** (${f2(r.perRun.min)}–${f2(r.perRun.max)})`
+    : `**${f2(r.ofMedians)}×**`;
+}
+
+interface Target {
+  what: string;
+  goal: string;
+  value: number | null;
+  threshold: number;
+  /** true when smaller is better (value must be ≤ threshold). */
+  atMost?: boolean;
+}
+
+export function writeReport(resultsDir: string, machine: MachineInfo, records: RunRecord[]): string {
+  const cases = summarizeCases(records);
+  const ours = { matmul: 'matmul-backprop-cpu', mlp: 'mlp-backprop-cpu' };
+  const gflops = (n: number) => (r: CaseResult) => r.matmul?.find((m) => m.size === n)?.gflops;
+  const sps = (r: CaseResult) => r.mlp?.samplesPerSec;
+  const rss = (r: CaseResult) => r.mlp?.peakRssMiB;
+  const trainRss = (r: CaseResult) => r.mlp?.trainPeakRssMiB ?? undefined;
+
+  const lines: string[] = [];
+  const out = (s = '') => lines.push(s);
+  out('# backprop benchmarks');
+  out();
+  out(
+    `Generated by \`${machine.command}\` (bench/src/run.ts) on ${machine.date.slice(0, 10)}: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}.`,
+  );
+  out(
+    `Every case ran in its own fresh Node process (\`node --conditions=source --import tsx bench/src/cases/…\`), round-robin over the cases, ${machine.runs} run(s) each${machine.quick ? ' (quick mode: fewer repetitions)' : ''}. Figures are medians over the runs with the min–max in brackets; ratios are backprop ÷ peer (ratio of the medians, with the min–max of the ratios within each round). The machine is shared and was busy (load average ${machine.loadavgStart.map(f2).join(' / ')} at the start, ${machine.loadavgEnd.map(f2).join(' / ')} at the end, on ${machine.cores} cores): absolute figures move from run to run, the ratios of cases run side by side much less.`,
+  );
+  out();
+
+  // Targets
+  const mlpTf = ratio(records, ours.mlp, 'mlp-tfjs-cpu', sps);
+  const mm512Tf = ratio(records, ours.matmul, 'matmul-tfjs-cpu', gflops(512));
+  const mm512Naive = ratio(records, ours.matmul, 'matmul-naive', gflops(512));
+  const rssTf = ratio(records, ours.mlp, 'mlp-tfjs-cpu', rss);
+  const targets: Target[] = [
+    {
+      what: 'MLP training samples/s, backprop cpu ÷ tfjs-cpu',
+      goal: '≥ 2.5×',
+      value: mlpTf?.ofMedians ?? null,
+      threshold: 2.5,
+    },
+    {
+      what: 'matmul 512 GFLOP/s, backprop cpu ÷ tfjs-cpu',
+      goal: '≥ 4×',
+      value: mm512Tf?.ofMedians ?? null,
+      threshold: 4,
+    },
+    {
+      what: 'matmul 512 GFLOP/s, backprop cpu ÷ naive i-k-j (issue #2)',
+      goal: '≥ 4×',
+      value: mm512Naive?.ofMedians ?? null,
+      threshold: 4,
+    },
+    {
+      what: 'MLP peak RSS, backprop cpu ÷ tfjs-cpu',
+      goal: '≤ 1×',
+      value: rssTf?.ofMedians ?? null,
+      threshold: 1,
+      atMost: true,
+    },
+  ];
+  out('## Targets');
+  out();
+  out('| target | goal | measured | |');
+  out('| --- | --- | --- | --- |');
+  for (const t of targets) {
+    const met = t.value === null ? null : t.atMost ? t.value <= t.threshold : t.value >= t.threshold;
+    out(
+      `| ${t.what} | ${t.goal} | ${t.value === null ? 'not measured' : `${f2(t.value)}×`} | ${met === null ? '—' : met ? 'met' : `**missed** by ${Math.abs((t.value! / t.threshold - 1) * 100).toFixed(1)}%`} |`,
+    );
+  }
+  out();
+
+  // Matmul
+  out('## Matmul, float32, n×n · n×n (GFLOP/s = 2n³ / time)');
+  out();
+  out(`| library | ${MATMUL_SIZES.map((n) => `${n}`).join(' | ')} |`);
+  out(`| --- | ${MATMUL_SIZES.map(() => '---').join(' | ')} |`);
+  const matmulCases = cases.filter((c) => c.benchmark === 'matmul');
+  for (const c of matmulCases) {
+    if (c.status !== 'ok') {
+      out(`| ${c.library} | ${MATMUL_SIZES.map(() => 'not measured').join(' | ')} |`);
+      continue;
+    }
+    out(`| ${c.library} | ${MATMUL_SIZES.map((n) => fmtStat(c.matmul?.[n])).join(' | ')} |`);
+  }
+  out();
+  out('Ratio backprop cpu ÷ peer:');
+  out();
+  out(`| peer | ${MATMUL_SIZES.map((n) => `${n}`).join(' | ')} |`);
+  out(`| --- | ${MATMUL_SIZES.map(() => '---').join(' | ')} |`);
+  for (const c of matmulCases) {
+    if (c.id === ours.matmul || c.status !== 'ok') continue;
+    out(
+      `| ${c.library} | ${MATMUL_SIZES.map((n) => fmtRatio(ratio(records, ours.matmul, c.id, gflops(n)))).join(' | ')} |`,
+    );
+  }
+  out();
+
+  // MLP
+  out('## Training an MLP 784-128-10 on MNIST');
+  out();
+  out(
+    "ReLU hidden layer, softmax cross-entropy, SGD lr 0.1, batch 64, on the `mnist` package's digits split by `@backprop/data` `loadMnist({ train: 8000, test: 2000, seed: 0 })`; every library starts from the same initial weights (U(±1/√fan-in), seeded) and sees the same batches in the same order. Samples/s over epochs 2–5 after a warm-up epoch 1; accuracy on the 2,000 held-out digits after 5 epochs; peak RSS = the process's VmHWM (data loading included), and during training only (high-water mark reset through /proc/self/clear_refs after the data was loaded).",
+  );
+  out();
+  out(
+    '| library | samples/s | ratio backprop ÷ library | test accuracy | loss, epoch 5 | peak RSS (MiB) | peak RSS during training (MiB) |',
+  );
+  out('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const c of cases.filter((x) => x.benchmark === 'mlp')) {
+    if (c.status !== 'ok' || !c.mlp) {
+      out(`| ${c.library} | not measured | — | — | — | — | — |`);
+      continue;
+    }
+    const r = c.id === ours.mlp ? '1' : fmtRatio(ratio(records, ours.mlp, c.id, sps));
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    out(
+      `| ${c.library} | ${fmtStat(c.mlp.samplesPerSec, f0)} | ${r} | ${fmtStat(c.mlp.testAccuracy, pct)} | ${fmtStat(c.mlp.lastEpochLoss, (x) => x.toFixed(4))} | ${fmtStat(c.mlp.peakRssMiB, f0)} | ${fmtStat(c.mlp.trainPeakRssMiB, f0)} |`,
+    );
+  }
+  const trainRssTf = ratio(records, ours.mlp, 'mlp-tfjs-cpu', trainRss);
+  out();
+  if (cases.some((c) => c.id === 'mlp-brainjs' && c.status === 'ok'))
+    out(
+      "brain.js runs its closest configuration, which is not the same training: it updates after every sample (batch size 1), puts ReLU on the output layer and minimises mean squared error (its 'loss' column is MSE), so its accuracy is not comparable; with lr 0.1 and online updates its ReLU outputs mostly die. See the notes below.",
+    );
+  if (rssTf)
+    out(
+      `Peak RSS backprop cpu ÷ tfjs-cpu: ${fmtRatio(rssTf)} for the whole process, ${fmtRatio(trainRssTf)} during training.`,
+    );
+  out();
+
+  // Not measured and notes
+  const missing = cases.filter((c) => c.status !== 'ok');
+  if (missing.length > 0) {
+    out('## Not measured');
+    out();
+    for (const c of missing)
+      out(`- **${c.library}** (${c.id}): ${c.status}: ${c.reason ?? 'no reason given'}`);
+    out();
+  }
+  out('## How each case ran');
+  out();
+  for (const c of cases) if (c.notes.length > 0) out(`- **${c.id}**: ${c.notes.join('; ')}`);
+  out();
+  out(
+    'Raw runs: `bench/results/runs.json` (every run of every case, with its command line); medians: `bench/results/summary.json`. Reproduce with `pnpm bench` at the repository root (`pnpm bench -- --quick` for one short round).',
+  );
+  out();
+
+  const mdPath = resolve(resultsDir, 'RESULTS.md');
+  writeFileSync(mdPath, lines.join('\n'));
+  writeFileSync(
+    resolve(resultsDir, 'summary.json'),
+    `${JSON.stringify(
+      {
+        machine,
+        cases,
+        ratios: {
+          mlpSamplesPerSec: Object.fromEntries(
+            cases
+              .filter((c) => c.benchmark === 'mlp' && c.id !== ours.mlp)
+              .map((c) => [c.id, ratio(records, ours.mlp, c.id, sps)]),
+          ),
+          mlpPeakRss: Object.fromEntries(
+            cases
+              .filter((c) => c.benchmark === 'mlp' && c.id !== ours.mlp)
+              .map((c) => [c.id, ratio(records, ours.mlp, c.id, rss)]),
+          ),
+          matmul: Object.fromEntries(
+            matmulCases
+              .filter((c) => c.id !== ours.matmul)
+              .map((c) => [
+                c.id,
+                Object.fromEntries(
+                  MATMUL_SIZES.map((n) => [n, ratio(records, ours.matmul, c.id, gflops(n))]),
+                ),
+              ]),
+          ),
+        },
+        targets,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  return mdPath;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const resultsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../results');
+  const { machine, records } = JSON.parse(readFileSync(resolve(resultsDir, 'runs.json'), 'utf8'));
+  console.log(`wrote ${writeReport(resultsDir, machine, records)}`);
+}
