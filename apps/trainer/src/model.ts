@@ -1,0 +1,53 @@
+import { oneHot, type Tensor } from '@backprop/core';
+import { bceWithLogits, crossEntropy, mse, multiMargin } from '@backprop/losses';
+import { mlp, type Sequential } from '@backprop/nn';
+import { type LossName, nnActivation } from './config.js';
+
+/** The architecture, saved in checkpoints so a model can be rebuilt before its weights load. */
+export interface ModelConfig {
+  readonly inputSize: number;
+  readonly hidden: readonly number[];
+  readonly outputSize: number;
+  /** Hidden-layer activation, as the command line spells it (`leaky-relu`). */
+  readonly activation: string;
+  /** The loss it was trained with: it decides how outputs become probabilities. */
+  readonly loss: LossName;
+}
+
+/** An MLP: Linear → activation, repeated, then Linear to one output per class (logits). */
+export function buildModel(c: ModelConfig): Sequential {
+  return mlp({ sizes: [c.inputSize, ...c.hidden, c.outputSize], activation: nnActivation(c.activation) });
+}
+
+/** `784-128-10 relu`: the shape of a model in one line. */
+export function describeModel(c: ModelConfig): string {
+  const act = c.hidden.length > 0 ? ` ${c.activation}` : ' (linear)';
+  return `${[c.inputSize, ...c.hidden, c.outputSize].join('-')}${act}`;
+}
+
+/**
+ * The mean loss of a batch of logits against class indices. Each loss reads the outputs its own
+ * way, as in the study notes: cross-entropy as softmax probabilities; bce as independent
+ * one-vs-all sigmoids against one-hot targets; mse as the squared distance between the softmax
+ * and the one-hot vector (the Brier score); multi-margin as class scores with a margin.
+ */
+export function lossOf(loss: LossName, logits: Tensor, target: Tensor): Tensor {
+  switch (loss) {
+    case 'cross-entropy':
+      return crossEntropy(logits, target);
+    case 'bce':
+      return bceWithLogits(logits, oneHot(target, logits.shape[1]));
+    case 'mse':
+      return mse(logits.softmax(-1), oneHot(target, logits.shape[1]));
+    case 'multi-margin':
+      return multiMargin(logits, target);
+  }
+}
+
+/**
+ * Class probabilities from logits: sigmoids for a model trained one-vs-all with bce (they need
+ * not sum to one), the softmax otherwise.
+ */
+export function probabilitiesOf(loss: LossName, logits: Tensor): Tensor {
+  return loss === 'bce' ? logits.sigmoid() : logits.softmax(-1);
+}
