@@ -28,9 +28,11 @@ export interface CaseResult {
 }
 
 export interface MlpFigures {
-  /** Training samples per second over epochs 2–5 (epoch 1 is the warm-up). */
+  /** Epochs trained: `MLP.epochs`, or fewer for a library too slow for the full run (the report says so). */
+  epochs: number;
+  /** Training samples per second over epochs 2–`epochs` (epoch 1 is the warm-up). */
   samplesPerSec: number;
-  /** Seconds per epoch, epochs 1–5. */
+  /** Seconds per epoch, epochs 1–`epochs`. */
   epochSeconds: number[];
   /** Mean training loss per epoch (as each library reports it). */
   epochLoss: number[];
@@ -323,16 +325,21 @@ export function argmaxRows(values: ArrayLike<number>, rows: number, cols: number
 
 /**
  * The training protocol: loads the split, lets the library build its model, resets the RSS
- * high-water mark, runs `MLP.epochs` epochs of `step(batch)` over the shared batch order (timing each),
- * then evaluates. `step` returns the batch loss (or null when the library does not report it per step).
+ * high-water mark, runs `MLP.epochs` epochs (or `options.epochs`, at least 2, for a library too slow
+ * for the full run) of `step(batch)` over the shared batch order (timing each), then evaluates.
+ * `step` returns the batch loss (or null when the library does not report it per step).
  */
-export async function trainMlp(lib: {
-  build: (split: MnistSplit) => Promise<void> | void;
-  step: (x: Float32Array, y: Int32Array, size: number) => Promise<number | null> | number | null;
-  /** Runs a whole epoch itself (for libraries that only train through their own loop); overrides `step`. */
-  epoch?: (order: Int32Array) => Promise<number> | number;
-  predict: (x: Float32Array, rows: number) => Promise<Int32Array> | Int32Array;
-}): Promise<MlpFigures> {
+export async function trainMlp(
+  lib: {
+    build: (split: MnistSplit) => Promise<void> | void;
+    step: (x: Float32Array, y: Int32Array, size: number) => Promise<number | null> | number | null;
+    /** Runs a whole epoch itself (for libraries that only train through their own loop); overrides `step`. */
+    epoch?: (order: Int32Array) => Promise<number> | number;
+    predict: (x: Float32Array, rows: number) => Promise<Int32Array> | Int32Array;
+  },
+  options: { epochs?: number } = {},
+): Promise<MlpFigures> {
+  const epochs = Math.max(2, options.epochs ?? MLP.epochs);
   const split = await loadSplit();
   await lib.build(split);
   (globalThis as { gc?: () => void }).gc?.();
@@ -342,7 +349,7 @@ export async function trainMlp(lib: {
   const n = split.trainY.length;
   const epochSeconds: number[] = [];
   const epochLoss: number[] = [];
-  for (let e = 0; e < MLP.epochs; e++) {
+  for (let e = 0; e < epochs; e++) {
     const order = epochOrder(e, n);
     const start = performance.now();
     let lossSum = 0;
@@ -368,6 +375,7 @@ export async function trainMlp(lib: {
   const predicted = await lib.predict(split.testX, split.testY.length);
   const timed = epochSeconds.slice(1);
   return {
+    epochs,
     samplesPerSec: (n * timed.length) / timed.reduce((s, t) => s + t, 0),
     epochSeconds,
     epochLoss,

@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type CaseResult, MATMUL_SIZES, median } from './common.js';
+import { type CaseResult, MATMUL_SIZES, MLP, median } from './common.js';
 import type { MachineInfo, RunRecord } from './run.js';
 
 /** A figure over runs. */
@@ -35,6 +35,8 @@ interface CaseSummary {
   runs: number;
   matmul?: Record<number, Stat | null>;
   mlp?: {
+    /** Epochs trained (fewest over the runs): `MLP.epochs` unless the case was too slow for the full run. */
+    epochs: number;
     samplesPerSec: Stat | null;
     testAccuracy: Stat | null;
     peakRssMiB: Stat | null;
@@ -81,6 +83,7 @@ function summarizeCases(records: RunRecord[]): CaseSummary[] {
     }
     if (ok.length > 0 && last.benchmark === 'mlp') {
       summary.mlp = {
+        epochs: Math.min(...ok.map((r) => r.result.mlp?.epochs ?? MLP.epochs)),
         samplesPerSec: stat(values((r) => r.mlp?.samplesPerSec)),
         testAccuracy: stat(values((r) => r.mlp?.testAccuracy)),
         peakRssMiB: stat(values((r) => r.mlp?.peakRssMiB)),
@@ -236,22 +239,36 @@ export function writeReport(resultsDir: string, machine: MachineInfo, records: R
   );
   out();
   out(
-    '| library | samples/s | ratio backprop ÷ library | test accuracy | loss, epoch 5 | peak RSS (MiB) | peak RSS during training (MiB) |',
+    `| library | samples/s | ratio backprop cpu ÷ library | test accuracy | loss, epoch ${MLP.epochs} | peak RSS (MiB) | peak RSS during training (MiB) |`,
   );
   out('| --- | --- | --- | --- | --- | --- | --- |');
-  for (const c of cases.filter((x) => x.benchmark === 'mlp')) {
+  const mlpCases = cases.filter((x) => x.benchmark === 'mlp');
+  for (const c of mlpCases) {
     if (c.status !== 'ok' || !c.mlp) {
       out(`| ${c.library} | not measured | — | — | — | — | — |`);
       continue;
     }
     const r = c.id === ours.mlp ? '1' : fmtRatio(ratio(records, ours.mlp, c.id, sps));
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    // A case too slow for the full run trained fewer epochs: its row says so (and the note below).
+    const short = c.mlp.epochs !== MLP.epochs ? ` (${c.mlp.epochs} epochs only, see below)` : '';
     out(
-      `| ${c.library} | ${fmtStat(c.mlp.samplesPerSec, f0)} | ${r} | ${fmtStat(c.mlp.testAccuracy, pct)} | ${fmtStat(c.mlp.lastEpochLoss, (x) => x.toFixed(4))} | ${fmtStat(c.mlp.peakRssMiB, f0)} | ${fmtStat(c.mlp.trainPeakRssMiB, f0)} |`,
+      `| ${c.library}${short} | ${fmtStat(c.mlp.samplesPerSec, f0)} | ${r} | ${fmtStat(c.mlp.testAccuracy, pct)} | ${fmtStat(c.mlp.lastEpochLoss, (x) => x.toFixed(4))} | ${fmtStat(c.mlp.peakRssMiB, f0)} | ${fmtStat(c.mlp.trainPeakRssMiB, f0)} |`,
     );
   }
   const trainRssTf = ratio(records, ours.mlp, 'mlp-tfjs-cpu', trainRss);
   out();
+  for (const c of mlpCases)
+    if (c.mlp && c.mlp.epochs !== MLP.epochs)
+      out(
+        `**${c.library}** was too slow for the full run and trained ${c.mlp.epochs} epochs instead of ${MLP.epochs}: its samples/s is over epochs 2–${c.mlp.epochs} (epoch 1 still the warm-up), its accuracy and loss are after epoch ${c.mlp.epochs}.`,
+      );
+  const gpujsMlp = mlpCases.filter((c) => c.id.startsWith('mlp-gpujs-'));
+  if (gpujsMlp.length > 0)
+    out(
+      `The backprop gpujs rows (${gpujsMlp.map((c) => c.id.replace('mlp-gpujs-', '')).join(', ')}) run the backprop cpu case's code (bench/src/cases/mlp-backprop.ts) unchanged with the @backprop/backend-gpujs backend active, in the gpu.js mode named, so every parameter, batch and op of the step lives on gpujs; only the loss (\`item()\`) and the test predictions are read back. headlessgl runs under \`xvfb-run -a\`; with no GPU in this machine, its GL is a software renderer under Xvfb, so these figures say nothing about a real GPU. The browser-only modes (webgl2, webgl, webgpu) cannot run in Node.`,
+    );
+  if (gpujsMlp.length > 0) out();
   if (cases.some((c) => c.id === 'mlp-brainjs' && c.status === 'ok'))
     out(
       "brain.js runs its closest configuration, which is not the same training: it updates after every sample (batch size 1), puts ReLU on the output layer and minimises mean squared error (its 'loss' column is MSE), so its accuracy is not comparable; with lr 0.1 and online updates its ReLU outputs mostly die. See the notes below.",

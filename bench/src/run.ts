@@ -4,7 +4,7 @@
  * library sees the same machine load over the session and the ratios stay fair on a busy machine.
  * Writes the raw runs to results/runs.json and the summary to results/RESULTS.md (report.ts).
  *
- *   pnpm bench                   3 runs per case (about 5–10 minutes on 2 cores)
+ *   pnpm bench                   3 runs per case (about 7–12 minutes on 2 cores)
  *   pnpm bench -- --quick        1 run per case with fewer repetitions (about 2 minutes)
  *   pnpm bench -- --runs=5 --only=matmul,mlp-backprop
  */
@@ -37,10 +37,19 @@ export const CASES: CaseSpec[] = [
   { id: 'matmul-gpujs-headlessgl', file: 'matmul-gpujs.ts', args: ['--mode=headlessgl'], needsX: true },
   { id: 'matmul-gpujs-webgl2', file: 'matmul-gpujs.ts', args: ['--mode=webgl2'] },
   { id: 'matmul-gpujs-webgpu', file: 'matmul-gpujs.ts', args: ['--mode=webgpu'] },
-  { id: 'mlp-backprop-cpu', file: 'mlp-backprop-cpu.ts' },
+  { id: 'mlp-backprop-cpu', file: 'mlp-backprop.ts', args: ['--backend=cpu'] },
   { id: 'mlp-tfjs-cpu', file: 'mlp-tfjs.ts', args: ['--backend=cpu'] },
   { id: 'mlp-tfjs-wasm', file: 'mlp-tfjs.ts', args: ['--backend=wasm'] },
   { id: 'mlp-brainjs', file: 'mlp-brainjs.ts' },
+  // The same MLP case as backprop cpu, on the gpujs backend in each gpu.js mode that can run in Node.
+  { id: 'mlp-gpujs-webasm', file: 'mlp-backprop.ts', args: ['--backend=gpujs', '--mode=webasm'] },
+  { id: 'mlp-gpujs-cpu', file: 'mlp-backprop.ts', args: ['--backend=gpujs', '--mode=cpu'] },
+  {
+    id: 'mlp-gpujs-headlessgl',
+    file: 'mlp-backprop.ts',
+    args: ['--backend=gpujs', '--mode=headlessgl'],
+    needsX: true,
+  },
 ];
 
 /** One child-process run of one case, as stored in results/runs.json. */

@@ -4,6 +4,7 @@
  * after every step — nothing may leak per step, on the cpu backend and on gpujs where it runs here.
  */
 import '@backprop/backend-cpu';
+import { gpujsBackend, probeModeSync } from '@backprop/backend-gpujs';
 import {
   type Backend,
   fromArray,
@@ -105,31 +106,27 @@ describe('memory: a constant live tensor count over a long training run', () => 
 });
 
 /**
- * gpujs: runs only where @backprop/backend-gpujs imports and one of its synchronous, in-process
- * modes (webasm, then cpu) starts here; otherwise the test is skipped with the reason.
+ * gpujs: runs only where one of @backprop/backend-gpujs's synchronous, in-process modes (webasm,
+ * then cpu) starts here; otherwise the test is skipped with the reason each mode gave.
  */
 const gpujs = await loadGpujs();
 
 async function loadGpujs(): Promise<{ backend: Backend | null; reason: string }> {
-  try {
-    // Not a dependency of this package (yet): loaded from the workspace sources, as the bench does by name.
-    const path = new URL('../../../packages/backend-gpujs/src/index.ts', import.meta.url).href;
-    const pkg = (await import(
-      /* @vite-ignore */ path
-    )) as typeof import('../../../packages/backend-gpujs/src/index.js');
-    for (const mode of ['webasm', 'cpu'] as const) {
-      const probe = pkg.probeModeSync(mode);
-      if (!probe.available) continue;
-      const backend = (await pkg.gpujsBackend({ mode, name: 'gpujs-memory' })) as Backend;
-      return { backend, reason: '' };
+  const reasons: string[] = [];
+  for (const mode of ['webasm', 'cpu'] as const) {
+    const probe = probeModeSync(mode);
+    if (!probe.available) {
+      reasons.push(`${mode}: ${probe.reason}`);
+      continue;
     }
-    return { backend: null, reason: 'no in-process gpu.js mode (webasm, cpu) is available here' };
-  } catch (error) {
-    return {
-      backend: null,
-      reason: `@backprop/backend-gpujs cannot be loaded: ${(error as Error).message.split('\n')[0]}`,
-    };
+    try {
+      const backend = (await gpujsBackend({ mode, name: 'gpujs-memory' })) as Backend;
+      return { backend, reason: '' };
+    } catch (error) {
+      reasons.push(`${mode}: ${(error as Error).message.split('\n')[0]}`);
+    }
   }
+  return { backend: null, reason: `no in-process gpu.js mode starts here (${reasons.join('; ')})` };
 }
 
 describe.skipIf(gpujs.backend === null)(

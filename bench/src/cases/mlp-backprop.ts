@@ -1,0 +1,86 @@
+/**
+ * MLP 784-128-10 on MNIST with backprop on the backend named by `--backend` (`cpu`, or `gpujs` with
+ * the gpu.js mode in `--mode`): nn.Linear → nn.ReLU → nn.Linear, losses.crossEntropy (softmax
+ * cross-entropy from logits and class indices), optim.SGD lr 0.1, batch 64; each step inside `tidy`,
+ * so the live tensor count stays constant. The same code for every backend: only the active backend
+ * (where the model's parameters and every batch are created) differs.
+ *
+ * `--epochs=N` (default `MLP.epochs`) trains fewer epochs for a backend too slow for the full run;
+ * samples/s is then over epochs 2–N, and the report says so.
+ */
+import { argmax, fromArray, noGrad, registerBackend, setBackend, tidy } from '@backprop/core';
+import { crossEntropy } from '@backprop/losses';
+import { Linear, ReLU, Sequential } from '@backprop/nn';
+import { SGD } from '@backprop/optim';
+import { caseArgs, initialWeights, MLP, runCase, trainMlp } from '../common.js';
+import { gpujsNotes, loadGpujs } from './gpujs-setup.js';
+
+const { values } = caseArgs();
+const backendName = values.backend ?? 'cpu';
+const mode = values.mode ?? 'webasm';
+const epochs = values.epochs ? Math.max(2, Number(values.epochs)) : MLP.epochs;
+const [id, library] =
+  backendName === 'gpujs'
+    ? [`mlp-gpujs-${mode}`, `backprop gpujs (${mode})`]
+    : [`mlp-backprop-${backendName}`, `backprop ${backendName}`];
+
+await runCase({ case: id, library, benchmark: 'mlp' }, async () => {
+  const notes: string[] = [];
+  if (backendName === 'cpu') {
+    await import('@backprop/backend-cpu');
+    await setBackend('cpu');
+  } else if (backendName === 'gpujs') {
+    const name = `gpujs-${mode}`;
+    const backend = await loadGpujs(mode, name);
+    registerBackend(name, () => backend, 0);
+    await setBackend(name);
+    notes.push(...gpujsNotes(mode, backend));
+  } else {
+    throw new Error(`unknown --backend=${backendName}`);
+  }
+
+  // Built on the active backend: parameters, batches and every op of the step live there.
+  const layers = initialWeights();
+  const l1 = new Linear(MLP.sizes[0], MLP.sizes[1]);
+  const l2 = new Linear(MLP.sizes[1], MLP.sizes[2]);
+  const model = new Sequential(l1, new ReLU(), l2);
+  noGrad(() =>
+    tidy(() => {
+      [l1, l2].forEach((l, i) => {
+        l.weight.assign(fromArray(layers[i].w, [layers[i].outF, layers[i].inF]));
+        l.bias?.assign(fromArray(layers[i].b, [layers[i].outF]));
+      });
+    }),
+  );
+  const optimizer = new SGD(model.parameters(), { lr: MLP.lr });
+  const mlp = await trainMlp(
+    {
+      build: () => {},
+      step: (x, y, size) =>
+        tidy(() => {
+          optimizer.zeroGrad();
+          const loss = crossEntropy(model.forward(fromArray(x, [size, MLP.sizes[0]])), fromArray(y, [size]));
+          loss.backward();
+          optimizer.step();
+          return loss.item();
+        }),
+      predict: (x, rows) =>
+        noGrad(() =>
+          tidy(() => argmax(model.forward(fromArray(x, [rows, MLP.sizes[0]])), 1).dataSync() as Int32Array),
+        ),
+    },
+    { epochs },
+  );
+  return {
+    mlp,
+    notes: [
+      ...notes,
+      'nn.Sequential(Linear, ReLU, Linear) + losses.crossEntropy + optim.SGD, one tidy per step',
+      ...(epochs !== MLP.epochs
+        ? [
+            `${epochs} epochs instead of ${MLP.epochs} (too slow for the full run): samples/s over epochs 2–${epochs}, accuracy and loss after epoch ${epochs}`,
+          ]
+        : []),
+    ],
+  };
+});
