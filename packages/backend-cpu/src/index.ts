@@ -6,5 +6,6 @@ import { registerBackend } from '@backprop/core';
 import { cpuBackend } from './cpu-backend.js';
 
 export { CpuBackend, cpuBackend } from './cpu-backend.js';
+export { matmulPath } from './kernels/matmul.js';
 
 registerBackend('cpu', cpuBackend, 1);

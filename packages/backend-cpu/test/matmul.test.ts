@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { gemmScalar, matmulPath } from '../src/kernels/matmul.js';
 import { backend, input, output, randomValues } from './helpers.js';
 
 /**
@@ -36,43 +37,67 @@ function reference(
   return { value, magnitude };
 }
 
-describe('matmul', () => {
-  const sizes: [number, number, number, number][] = [
-    [1, 1, 1, 1],
-    [1, 3, 17, 1],
-    [2, 17, 3, 65],
-    [1, 65, 130, 17],
-    [1, 130, 65, 130],
-    [3, 1, 130, 65],
-    [1, 67, 257, 5],
-    [2, 5, 1, 3],
-    [1, 5, 3, 1030],
-  ];
+const sizes: [number, number, number, number][] = [
+  [1, 1, 1, 1],
+  [1, 3, 17, 1],
+  [2, 17, 3, 65],
+  [1, 65, 130, 17],
+  [1, 130, 65, 130],
+  [3, 1, 130, 65],
+  [1, 67, 257, 5],
+  [2, 5, 1, 3],
+  [1, 5, 3, 1030],
+];
 
-  for (const [batch, m, k, n] of sizes) {
-    for (const transposeA of [false, true]) {
-      for (const transposeB of [false, true]) {
-        it(`[${batch}] ${m}x${k} · ${k}x${n} transposeA=${transposeA} transposeB=${transposeB}`, () => {
-          const a = randomValues(batch * m * k, m * 31 + k).map(Math.fround);
-          const b = randomValues(batch * k * n, n * 17 + k).map(Math.fround);
-          const aShape = transposeA ? [batch, k, m] : [batch, m, k];
-          const bShape = transposeB ? [batch, n, k] : [batch, k, n];
-          const actual = output(backend.matmul(input(a, aShape), input(b, bShape), transposeA, transposeB), [
-            batch,
-            m,
-            n,
-          ]);
-          const { value, magnitude } = reference(a, b, batch, m, k, n, transposeA, transposeB);
-          expect(actual.length).toBe(value.length);
-          for (let i = 0; i < value.length; i++) {
-            const error = Math.abs(actual[i] - value[i]);
-            expect(error, `element ${i}: ${actual[i]} vs ${value[i]}`).toBeLessThanOrEqual(
-              2e-7 * magnitude[i] + 1e-30,
-            );
-          }
-        });
-      }
-    }
+/** Every case of `sizes` × transpose flags: inputs, shapes and the float64 reference. */
+function cases() {
+  return sizes.flatMap(([batch, m, k, n]) =>
+    [false, true].flatMap((transposeA) =>
+      [false, true].map((transposeB) => {
+        const a = randomValues(batch * m * k, m * 31 + k).map(Math.fround);
+        const b = randomValues(batch * k * n, n * 17 + k).map(Math.fround);
+        return {
+          name: `[${batch}] ${m}x${k} · ${k}x${n} transposeA=${transposeA} transposeB=${transposeB}`,
+          ...{ a, b, batch, m, k, n, transposeA, transposeB },
+          ...reference(a, b, batch, m, k, n, transposeA, transposeB),
+        };
+      }),
+    ),
+  );
+}
+
+function expectWithin(
+  actual: ArrayLike<number>,
+  value: Float64Array,
+  magnitude: Float64Array,
+  relative: number,
+) {
+  expect(actual.length).toBe(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const error = Math.abs(actual[i] - value[i]);
+    expect(error, `element ${i}: ${actual[i]} vs ${value[i]}`).toBeLessThanOrEqual(
+      relative * magnitude[i] + 1e-30,
+    );
+  }
+}
+
+describe('matmul', () => {
+  it('runs the WebAssembly SIMD macro-kernel in Node', () => {
+    expect(matmulPath()).toBe('wasm-simd');
+  });
+
+  for (const c of cases()) {
+    it(c.name, () => {
+      const aShape = c.transposeA ? [c.batch, c.k, c.m] : [c.batch, c.m, c.k];
+      const bShape = c.transposeB ? [c.batch, c.n, c.k] : [c.batch, c.k, c.n];
+      const actual = output(
+        backend.matmul(input(c.a, aShape), input(c.b, bShape), c.transposeA, c.transposeB),
+        [c.batch, c.m, c.n],
+      );
+      // Sums accumulate in float32: the classic dot-product bound, k rounding errors of 2⁻²⁴
+      // relative to Σ|a||b|, plus the final rounding of the result.
+      expectWithin(actual, c.value, c.magnitude, (c.k + 1) * 2 ** -24);
+    });
   }
 
   it('computes a known product exactly', () => {
@@ -96,4 +121,36 @@ describe('matmul', () => {
       output(backend.matmul(input([], [0, 3, 4]), input([], [0, 4, 2]), false, false), [0, 3, 2]).length,
     ).toBe(0);
   });
+});
+
+describe('the JavaScript matmul path (where WebAssembly SIMD is missing or blocked)', () => {
+  for (const c of cases()) {
+    it(c.name, () => {
+      const out = new Float32Array(c.batch * c.m * c.n);
+      const [m, k, n] = [c.m, c.k, c.n];
+      for (let s = 0; s < c.batch; s++) {
+        gemmScalar(
+          m,
+          n,
+          k,
+          {
+            data: Float32Array.from(c.a),
+            offset: s * m * k,
+            rowStride: c.transposeA ? 1 : k,
+            colStride: c.transposeA ? m : 1,
+          },
+          {
+            data: Float32Array.from(c.b),
+            offset: s * k * n,
+            rowStride: c.transposeB ? 1 : n,
+            colStride: c.transposeB ? k : 1,
+          },
+          out,
+          s * m * n,
+        );
+      }
+      // Double-precision running sums: only the final rounding to float32 remains.
+      expectWithin(out, c.value, c.magnitude, 2e-7);
+    });
+  }
 });

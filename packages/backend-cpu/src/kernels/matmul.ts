@@ -7,6 +7,8 @@
  * widened once when packed rather than at every use, and the running sums are doubles.
  */
 
+import { macroKernelModuleBytes } from './simd-macro-kernel.js';
+
 /** Rows of A and columns of B per micro-kernel call: the 4×4 register tile. */
 const MR = 4;
 const NR = 4;
@@ -25,28 +27,52 @@ export interface MatrixView {
   colStride: number;
 }
 
-/** A's rows [i0, i0+mc) × depth [p0, p0+kc) as panels of MR rows, depth-major, zero-padded past the last row. */
-function packA(a: MatrixView, i0: number, mc: number, p0: number, kc: number, packed: Float64Array): void {
+/** Where packed panels go: a scratch array and the element the first panel starts at. */
+interface PackTarget {
+  array: Float64Array | Float32Array;
+  start: number;
+}
+
+/** A's rows [i0, i0+mc) × depth [p0, p0+kc) as panels of `mr` rows, depth-major, zero-padded past the last row. */
+function packA(
+  a: MatrixView,
+  i0: number,
+  mc: number,
+  p0: number,
+  kc: number,
+  mr: number,
+  target: PackTarget,
+): void {
   const { data, offset, rowStride, colStride } = a;
-  let at = 0;
-  for (let ir = 0; ir < mc; ir += MR) {
-    const rows = Math.min(MR, mc - ir);
+  const packed = target.array;
+  let at = target.start;
+  for (let ir = 0; ir < mc; ir += mr) {
+    const rows = Math.min(mr, mc - ir);
     for (let p = 0; p < kc; p++) {
       const base = offset + (i0 + ir) * rowStride + (p0 + p) * colStride;
-      for (let r = 0; r < MR; r++) packed[at++] = r < rows ? data[base + r * rowStride] : 0;
+      for (let r = 0; r < mr; r++) packed[at++] = r < rows ? data[base + r * rowStride] : 0;
     }
   }
 }
 
-/** B's depth [p0, p0+kc) × columns [j0, j0+nc) as panels of NR columns, depth-major, zero-padded past the last column. */
-function packB(b: MatrixView, p0: number, kc: number, j0: number, nc: number, packed: Float64Array): void {
+/** B's depth [p0, p0+kc) × columns [j0, j0+nc) as panels of `nr` columns, depth-major, zero-padded past the last column. */
+function packB(
+  b: MatrixView,
+  p0: number,
+  kc: number,
+  j0: number,
+  nc: number,
+  nr: number,
+  target: PackTarget,
+): void {
   const { data, offset, rowStride, colStride } = b;
-  let at = 0;
-  for (let jr = 0; jr < nc; jr += NR) {
-    const cols = Math.min(NR, nc - jr);
+  const packed = target.array;
+  let at = target.start;
+  for (let jr = 0; jr < nc; jr += nr) {
+    const cols = Math.min(nr, nc - jr);
     for (let p = 0; p < kc; p++) {
       const base = offset + (p0 + p) * rowStride + (j0 + jr) * colStride;
-      for (let c = 0; c < NR; c++) packed[at++] = c < cols ? data[base + c * colStride] : 0;
+      for (let c = 0; c < nr; c++) packed[at++] = c < cols ? data[base + c * colStride] : 0;
     }
   }
 }
@@ -127,6 +153,7 @@ function scratchB(size: number): Float64Array {
 /**
  * C += A · B for an m×k matrix A and a k×n matrix B given as views (a transposed operand is the
  * same data with its strides swapped), into the dense row-major m×n block of `c` at `cOffset`.
+ * Runs the WebAssembly SIMD macro-kernel where the runtime has it, else the JavaScript one.
  */
 export function gemm(
   m: number,
@@ -138,6 +165,21 @@ export function gemm(
   cOffset: number,
 ): void {
   if (m === 0 || n === 0 || k === 0) return;
+  const simd = simdMacroKernel();
+  if (simd) gemmSimd(simd, m, n, k, a, b, c, cOffset);
+  else gemmScalar(m, n, k, a, b, c, cOffset);
+}
+
+/** The JavaScript path: double-precision panels and the 4×4 micro-kernel above. */
+export function gemmScalar(
+  m: number,
+  n: number,
+  k: number,
+  a: MatrixView,
+  b: MatrixView,
+  c: Float32Array,
+  cOffset: number,
+): void {
   const kcMax = Math.min(k, KC);
   const packedA = scratchA(Math.ceil(Math.min(m, MC) / MR) * MR * kcMax);
   const packedB = scratchB(Math.ceil(Math.min(n, NC) / NR) * NR * kcMax);
@@ -145,10 +187,10 @@ export function gemm(
     const nc = Math.min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
-      packB(b, p0, kc, j0, nc, packedB);
+      packB(b, p0, kc, j0, nc, NR, { array: packedB, start: 0 });
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = Math.min(MC, m - i0);
-        packA(a, i0, mc, p0, kc, packedA);
+        packA(a, i0, mc, p0, kc, MR, { array: packedA, start: 0 });
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = Math.min(NR, nc - jr);
           for (let ir = 0; ir < mc; ir += MR) {
@@ -169,6 +211,103 @@ export function gemm(
         }
       }
     }
+  }
+}
+
+/** Tile and block sizes of the SIMD path: a 4×8 register tile, the same cache blocking as above. */
+const SIMD_MR = 4;
+const SIMD_NR = 8;
+const SIMD_MC = 64;
+const SIMD_NC = 512;
+
+type MacroKernel = (
+  mc: number,
+  nc: number,
+  kc: number,
+  pa: number,
+  pb: number,
+  pc: number,
+  ldc: number,
+) => void;
+
+interface SimdKernel {
+  macro: MacroKernel;
+  memory: WebAssembly.Memory;
+}
+
+let simdKernel: SimdKernel | null | undefined;
+
+/** The SIMD macro-kernel, compiled once (synchronously: the module is under a kilobyte); null where WebAssembly SIMD is missing. */
+function simdMacroKernel(): SimdKernel | null {
+  if (simdKernel !== undefined) return simdKernel;
+  const bytes = macroKernelModuleBytes();
+  if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) return (simdKernel = null);
+  try {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    simdKernel = { macro: instance.exports.macro as MacroKernel, memory };
+  } catch {
+    // A content security policy without 'wasm-unsafe-eval' forbids compiling: use the JavaScript path.
+    simdKernel = null;
+  }
+  return simdKernel;
+}
+
+/** Which path `gemm` takes in this runtime: WebAssembly SIMD, or plain JavaScript where SIMD is missing (or blocked by a content security policy). */
+export function matmulPath(): 'wasm-simd' | 'javascript' {
+  return simdMacroKernel() ? 'wasm-simd' : 'javascript';
+}
+
+const roundUp = (x: number, multiple: number) => Math.ceil(x / multiple) * multiple;
+
+/**
+ * The SIMD path: C is accumulated in float32 in WebAssembly memory, padded to whole 4×8 tiles,
+ * with the packed panels of A and B behind it; the m×n result is then added into `c`.
+ */
+function gemmSimd(
+  kernel: SimdKernel,
+  m: number,
+  n: number,
+  k: number,
+  a: MatrixView,
+  b: MatrixView,
+  c: Float32Array,
+  cOffset: number,
+): void {
+  const ldc = roundUp(n, SIMD_NR);
+  const kcMax = Math.min(k, KC);
+  const cSize = roundUp(m, SIMD_MR) * ldc;
+  const aStart = cSize;
+  const bStart = aStart + roundUp(Math.min(m, SIMD_MC), SIMD_MR) * kcMax;
+  const floats = bStart + roundUp(Math.min(n, SIMD_NC), SIMD_NR) * kcMax;
+  const needed = Math.ceil((floats * 4) / 65536) - kernel.memory.buffer.byteLength / 65536;
+  if (needed > 0) kernel.memory.grow(needed);
+  const heap = new Float32Array(kernel.memory.buffer);
+  heap.fill(0, 0, cSize);
+  for (let j0 = 0; j0 < n; j0 += SIMD_NC) {
+    const nc = Math.min(SIMD_NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = Math.min(KC, k - p0);
+      packB(b, p0, kc, j0, nc, SIMD_NR, { array: heap, start: bStart });
+      for (let i0 = 0; i0 < m; i0 += SIMD_MC) {
+        const mc = Math.min(SIMD_MC, m - i0);
+        packA(a, i0, mc, p0, kc, SIMD_MR, { array: heap, start: aStart });
+        kernel.macro(
+          roundUp(mc, SIMD_MR),
+          roundUp(nc, SIMD_NR),
+          kc,
+          aStart * 4,
+          bStart * 4,
+          (i0 * ldc + j0) * 4,
+          ldc * 4,
+        );
+      }
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    const from = i * ldc;
+    const to = cOffset + i * n;
+    for (let j = 0; j < n; j++) c[to + j] += heap[from + j];
   }
 }
 
