@@ -239,18 +239,21 @@ let simdKernel: SimdKernel | null | undefined;
 
 /** The SIMD macro-kernel, compiled once (synchronously: the module is under a kilobyte); null where WebAssembly SIMD is missing. */
 function simdMacroKernel(): SimdKernel | null {
-  if (simdKernel !== undefined) return simdKernel;
+  if (simdKernel === undefined) simdKernel = compileSimdMacroKernel();
+  return simdKernel;
+}
+
+function compileSimdMacroKernel(): SimdKernel | null {
   const bytes = macroKernelModuleBytes();
-  if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) return (simdKernel = null);
+  if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) return null;
   try {
     const memory = new WebAssembly.Memory({ initial: 1 });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    simdKernel = { macro: instance.exports.macro as MacroKernel, memory };
+    return { macro: instance.exports.macro as MacroKernel, memory };
   } catch {
     // A content security policy without 'wasm-unsafe-eval' forbids compiling: use the JavaScript path.
-    simdKernel = null;
+    return null;
   }
-  return simdKernel;
 }
 
 /** Which path `gemm` takes in this runtime: WebAssembly SIMD, or plain JavaScript where SIMD is missing (or blocked by a content security policy). */
