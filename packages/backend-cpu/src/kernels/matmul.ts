@@ -33,48 +33,35 @@ interface PackTarget {
   start: number;
 }
 
-/** A's rows [i0, i0+mc) × depth [p0, p0+kc) as panels of `mr` rows, depth-major, zero-padded past the last row. */
-function packA(
-  a: MatrixView,
-  i0: number,
-  mc: number,
+/**
+ * Rows [r0, r0+count) × depth [p0, p0+kc) of `m` as panels of `width` rows, depth-major,
+ * zero-padded past the last row. A is packed as it is; B as Bᵀ (`transposed(b)`), so that its
+ * columns become the rows of the panels.
+ */
+function packPanels(
+  m: MatrixView,
+  r0: number,
+  count: number,
   p0: number,
   kc: number,
-  mr: number,
+  width: number,
   target: PackTarget,
 ): void {
-  const { data, offset, rowStride, colStride } = a;
+  const { data, offset, rowStride, colStride } = m;
   const packed = target.array;
   let at = target.start;
-  for (let ir = 0; ir < mc; ir += mr) {
-    const rows = Math.min(mr, mc - ir);
+  for (let ir = 0; ir < count; ir += width) {
+    const rows = Math.min(width, count - ir);
     for (let p = 0; p < kc; p++) {
-      const base = offset + (i0 + ir) * rowStride + (p0 + p) * colStride;
-      for (let r = 0; r < mr; r++) packed[at++] = r < rows ? data[base + r * rowStride] : 0;
+      const base = offset + (r0 + ir) * rowStride + (p0 + p) * colStride;
+      for (let r = 0; r < width; r++) packed[at++] = r < rows ? data[base + r * rowStride] : 0;
     }
   }
 }
 
-/** B's depth [p0, p0+kc) × columns [j0, j0+nc) as panels of `nr` columns, depth-major, zero-padded past the last column. */
-function packB(
-  b: MatrixView,
-  p0: number,
-  kc: number,
-  j0: number,
-  nc: number,
-  nr: number,
-  target: PackTarget,
-): void {
-  const { data, offset, rowStride, colStride } = b;
-  const packed = target.array;
-  let at = target.start;
-  for (let jr = 0; jr < nc; jr += nr) {
-    const cols = Math.min(nr, nc - jr);
-    for (let p = 0; p < kc; p++) {
-      const base = offset + (p0 + p) * rowStride + (j0 + jr) * colStride;
-      for (let c = 0; c < nr; c++) packed[at++] = c < cols ? data[base + c * colStride] : 0;
-    }
-  }
+/** The same matrix read transposed: its strides swapped. */
+function transposed(m: MatrixView): MatrixView {
+  return { data: m.data, offset: m.offset, rowStride: m.colStride, colStride: m.rowStride };
 }
 
 /**
@@ -181,16 +168,17 @@ export function gemmScalar(
   cOffset: number,
 ): void {
   const kcMax = Math.min(k, KC);
+  const bt = transposed(b);
   const packedA = scratchA(Math.ceil(Math.min(m, MC) / MR) * MR * kcMax);
   const packedB = scratchB(Math.ceil(Math.min(n, NC) / NR) * NR * kcMax);
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = Math.min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
-      packB(b, p0, kc, j0, nc, NR, { array: packedB, start: 0 });
+      packPanels(bt, j0, nc, p0, kc, NR, { array: packedB, start: 0 });
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = Math.min(MC, m - i0);
-        packA(a, i0, mc, p0, kc, MR, { array: packedA, start: 0 });
+        packPanels(a, i0, mc, p0, kc, MR, { array: packedA, start: 0 });
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = Math.min(NR, nc - jr);
           for (let ir = 0; ir < mc; ir += MR) {
@@ -279,6 +267,7 @@ function gemmSimd(
 ): void {
   const ldc = roundUp(n, SIMD_NR);
   const kcMax = Math.min(k, KC);
+  const bt = transposed(b);
   const cSize = roundUp(m, SIMD_MR) * ldc;
   const aStart = cSize;
   const bStart = aStart + roundUp(Math.min(m, SIMD_MC), SIMD_MR) * kcMax;
@@ -291,10 +280,10 @@ function gemmSimd(
     const nc = Math.min(SIMD_NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
-      packB(b, p0, kc, j0, nc, SIMD_NR, { array: heap, start: bStart });
+      packPanels(bt, j0, nc, p0, kc, SIMD_NR, { array: heap, start: bStart });
       for (let i0 = 0; i0 < m; i0 += SIMD_MC) {
         const mc = Math.min(SIMD_MC, m - i0);
-        packA(a, i0, mc, p0, kc, SIMD_MR, { array: heap, start: aStart });
+        packPanels(a, i0, mc, p0, kc, SIMD_MR, { array: heap, start: aStart });
         kernel.macro(
           roundUp(mc, SIMD_MR),
           roundUp(nc, SIMD_NR),
