@@ -19,6 +19,9 @@ const MC = 64;
 /** Columns of B packed at once: KC×NC doubles (2 MiB), for the last-level cache. */
 const NC = 1024;
 
+/** `x` rounded up to a whole number of `multiple`s (tiles are padded to full size). */
+const roundUp = (x: number, multiple: number) => Math.ceil(x / multiple) * multiple;
+
 /** A dense matrix inside a flat array: element (r, c) is `data[offset + r * rowStride + c * colStride]`. */
 export interface MatrixView {
   data: Float32Array;
@@ -168,35 +171,74 @@ export function gemmScalar(
   cOffset: number,
 ): void {
   const kcMax = Math.min(k, KC);
+  const packedA = scratchA(roundUp(Math.min(m, MC), MR) * kcMax);
+  const packedB = scratchB(roundUp(Math.min(n, NC), NR) * kcMax);
+  const sizes = { mr: MR, nr: NR, mc: MC, nc: NC };
+  forEachBlock(
+    m,
+    n,
+    k,
+    a,
+    b,
+    sizes,
+    { array: packedA, start: 0 },
+    { array: packedB, start: 0 },
+    (i0, mc, j0, nc, kc) => {
+      for (let jr = 0; jr < nc; jr += NR) {
+        const cols = Math.min(NR, nc - jr);
+        for (let ir = 0; ir < mc; ir += MR) {
+          const rows = Math.min(MR, mc - ir);
+          microKernel(
+            kc,
+            packedA,
+            ir * kc,
+            packedB,
+            jr * kc,
+            c,
+            cOffset + (i0 + ir) * n + j0 + jr,
+            n,
+            rows,
+            cols,
+          );
+        }
+      }
+    },
+  );
+}
+
+/** Register tile (mr × nr) and cache blocks (mc rows of A, nc columns of B) of one matmul path. */
+interface Blocking {
+  mr: number;
+  nr: number;
+  mc: number;
+  nc: number;
+}
+
+/**
+ * Goto's loop nest, shared by both paths: for each block of `nc` columns and `KC` depth, B is
+ * packed once; then for each block of `mc` rows, A is packed and `block` multiplies the two.
+ */
+function forEachBlock(
+  m: number,
+  n: number,
+  k: number,
+  a: MatrixView,
+  b: MatrixView,
+  sizes: Blocking,
+  packedA: PackTarget,
+  packedB: PackTarget,
+  block: (i0: number, mc: number, j0: number, nc: number, kc: number) => void,
+): void {
   const bt = transposed(b);
-  const packedA = scratchA(Math.ceil(Math.min(m, MC) / MR) * MR * kcMax);
-  const packedB = scratchB(Math.ceil(Math.min(n, NC) / NR) * NR * kcMax);
-  for (let j0 = 0; j0 < n; j0 += NC) {
-    const nc = Math.min(NC, n - j0);
+  for (let j0 = 0; j0 < n; j0 += sizes.nc) {
+    const nc = Math.min(sizes.nc, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
-      packPanels(bt, j0, nc, p0, kc, NR, { array: packedB, start: 0 });
-      for (let i0 = 0; i0 < m; i0 += MC) {
-        const mc = Math.min(MC, m - i0);
-        packPanels(a, i0, mc, p0, kc, MR, { array: packedA, start: 0 });
-        for (let jr = 0; jr < nc; jr += NR) {
-          const cols = Math.min(NR, nc - jr);
-          for (let ir = 0; ir < mc; ir += MR) {
-            const rows = Math.min(MR, mc - ir);
-            microKernel(
-              kc,
-              packedA,
-              ir * kc,
-              packedB,
-              jr * kc,
-              c,
-              cOffset + (i0 + ir) * n + j0 + jr,
-              n,
-              rows,
-              cols,
-            );
-          }
-        }
+      packPanels(bt, j0, nc, p0, kc, sizes.nr, packedB);
+      for (let i0 = 0; i0 < m; i0 += sizes.mc) {
+        const mc = Math.min(sizes.mc, m - i0);
+        packPanels(a, i0, mc, p0, kc, sizes.mr, packedA);
+        block(i0, mc, j0, nc, kc);
       }
     }
   }
@@ -249,8 +291,6 @@ export function matmulPath(): 'wasm-simd' | 'javascript' {
   return simdMacroKernel() ? 'wasm-simd' : 'javascript';
 }
 
-const roundUp = (x: number, multiple: number) => Math.ceil(x / multiple) * multiple;
-
 /**
  * The SIMD path: C is accumulated in float32 in WebAssembly memory, padded to whole 4×8 tiles,
  * with the packed panels of A and B behind it; the m×n result is then added into `c`.
@@ -267,7 +307,6 @@ function gemmSimd(
 ): void {
   const ldc = roundUp(n, SIMD_NR);
   const kcMax = Math.min(k, KC);
-  const bt = transposed(b);
   const cSize = roundUp(m, SIMD_MR) * ldc;
   const aStart = cSize;
   const bStart = aStart + roundUp(Math.min(m, SIMD_MC), SIMD_MR) * kcMax;
@@ -276,26 +315,27 @@ function gemmSimd(
   if (needed > 0) kernel.memory.grow(needed);
   const heap = new Float32Array(kernel.memory.buffer);
   heap.fill(0, 0, cSize);
-  for (let j0 = 0; j0 < n; j0 += SIMD_NC) {
-    const nc = Math.min(SIMD_NC, n - j0);
-    for (let p0 = 0; p0 < k; p0 += KC) {
-      const kc = Math.min(KC, k - p0);
-      packPanels(bt, j0, nc, p0, kc, SIMD_NR, { array: heap, start: bStart });
-      for (let i0 = 0; i0 < m; i0 += SIMD_MC) {
-        const mc = Math.min(SIMD_MC, m - i0);
-        packPanels(a, i0, mc, p0, kc, SIMD_MR, { array: heap, start: aStart });
-        kernel.macro(
-          roundUp(mc, SIMD_MR),
-          roundUp(nc, SIMD_NR),
-          kc,
-          aStart * 4,
-          bStart * 4,
-          (i0 * ldc + j0) * 4,
-          ldc * 4,
-        );
-      }
-    }
-  }
+  const sizes = { mr: SIMD_MR, nr: SIMD_NR, mc: SIMD_MC, nc: SIMD_NC };
+  forEachBlock(
+    m,
+    n,
+    k,
+    a,
+    b,
+    sizes,
+    { array: heap, start: aStart },
+    { array: heap, start: bStart },
+    (i0, mc, j0, nc, kc) =>
+      kernel.macro(
+        roundUp(mc, SIMD_MR),
+        roundUp(nc, SIMD_NR),
+        kc,
+        aStart * 4,
+        bStart * 4,
+        (i0 * ldc + j0) * 4,
+        ldc * 4,
+      ),
+  );
   for (let i = 0; i < m; i++) {
     const from = i * ldc;
     const to = cOffset + i * n;
