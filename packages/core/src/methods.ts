@@ -2,9 +2,10 @@
  * Binds the op library onto Tensor as fluent methods (`x.add(y).relu().sum()`), so the class
  * itself stays small and each op lives in the module named for it.
  */
-import { type BackwardOptions, backward } from './autograd/backward.js';
+import { backward } from './autograd/backward.js';
 import type { FusedActivation } from './backend/backend.js';
 import type { DType } from './dtype.js';
+import type { Axis, ReduceOptions, SliceRange, VarianceOptions } from './op-options.js';
 import * as activation from './ops/activation.js';
 import * as arithmetic from './ops/arithmetic.js';
 import * as castOps from './ops/cast.js';
@@ -13,7 +14,6 @@ import * as device from './ops/device.js';
 import * as fused from './ops/fused.js';
 import * as gatherOps from './ops/gather.js';
 import * as join from './ops/join.js';
-import type { TensorOrScalar } from './ops/kernel.js';
 import * as matmulOps from './ops/matmul.js';
 import * as movement from './ops/movement.js';
 import * as reduce from './ops/reduce.js';
@@ -21,85 +21,7 @@ import * as sliceOps from './ops/slice.js';
 import * as softmaxOps from './ops/softmax.js';
 import * as unary from './ops/unary.js';
 import type { Shape } from './shape.js';
-import { Tensor } from './tensor.js';
-
-declare module './tensor.js' {
-  interface Tensor {
-    add(other: TensorOrScalar): Tensor;
-    sub(other: TensorOrScalar): Tensor;
-    mul(other: TensorOrScalar): Tensor;
-    div(other: TensorOrScalar): Tensor;
-    pow(other: TensorOrScalar): Tensor;
-    maximum(other: TensorOrScalar): Tensor;
-    minimum(other: TensorOrScalar): Tensor;
-    eq(other: TensorOrScalar): Tensor;
-    ne(other: TensorOrScalar): Tensor;
-    lt(other: TensorOrScalar): Tensor;
-    le(other: TensorOrScalar): Tensor;
-    gt(other: TensorOrScalar): Tensor;
-    ge(other: TensorOrScalar): Tensor;
-    neg(): Tensor;
-    abs(): Tensor;
-    sign(): Tensor;
-    exp(): Tensor;
-    log(): Tensor;
-    sqrt(): Tensor;
-    square(): Tensor;
-    reciprocal(): Tensor;
-    sin(): Tensor;
-    cos(): Tensor;
-    floor(): Tensor;
-    ceil(): Tensor;
-    round(): Tensor;
-    log1p(): Tensor;
-    expm1(): Tensor;
-    erf(): Tensor;
-    clamp(min?: number, max?: number): Tensor;
-    sigmoid(): Tensor;
-    tanh(): Tensor;
-    relu(): Tensor;
-    softplus(): Tensor;
-    softmax(axis?: number): Tensor;
-    logSoftmax(axis?: number): Tensor;
-    sum(axis?: reduce.Axis, options?: reduce.ReduceOptions): Tensor;
-    mean(axis?: reduce.Axis, options?: reduce.ReduceOptions): Tensor;
-    max(axis?: reduce.Axis, options?: reduce.ReduceOptions): Tensor;
-    min(axis?: reduce.Axis, options?: reduce.ReduceOptions): Tensor;
-    prod(axis?: reduce.Axis, options?: reduce.ReduceOptions): Tensor;
-    var(axis?: reduce.Axis, options?: reduce.VarianceOptions): Tensor;
-    std(axis?: reduce.Axis, options?: reduce.VarianceOptions): Tensor;
-    logsumexp(axis?: reduce.Axis, options?: reduce.ReduceOptions): Tensor;
-    argmax(axis?: number, options?: reduce.ReduceOptions): Tensor;
-    argmin(axis?: number, options?: reduce.ReduceOptions): Tensor;
-    matmul(other: Tensor): Tensor;
-    dot(other: Tensor): Tensor;
-    linear(weight: Tensor, bias?: Tensor | null, activation?: FusedActivation): Tensor;
-    reshape(shape: Shape): Tensor;
-    view(shape: Shape): Tensor;
-    flatten(startDim?: number, endDim?: number): Tensor;
-    squeeze(axis?: number): Tensor;
-    unsqueeze(axis: number): Tensor;
-    transpose(dim0?: number, dim1?: number): Tensor;
-    permute(perm: readonly number[]): Tensor;
-    broadcastTo(shape: Shape): Tensor;
-    expand(shape: Shape): Tensor;
-    slice(ranges: readonly sliceOps.SliceRange[]): Tensor;
-    narrow(axis: number, start: number, length: number): Tensor;
-    split(sizeOrSections: number | readonly number[], axis?: number): Tensor[];
-    gather(indices: Tensor, axis?: number): Tensor;
-    indexSelect(axis: number, indices: Tensor): Tensor;
-    where(condition: Tensor, other: TensorOrScalar): Tensor;
-    cast(dtype: DType): Tensor;
-    clone(): Tensor;
-    detach(): Tensor;
-    to(device: string): Tensor;
-    toAsync(device: string): Promise<Tensor>;
-    /** Reverse-mode autodiff from this tensor (see `backward`). */
-    backward(grad?: Tensor, options?: BackwardOptions): void;
-    /** Sets `requiresGrad` in place and returns this tensor (PyTorch's `requires_grad_`). */
-    requiresGrad_(requiresGrad?: boolean): Tensor;
-  }
-}
+import { type BackwardOptions, Tensor, type TensorOrScalar } from './tensor.js';
 
 const methods: Partial<Record<keyof Tensor, (this: Tensor, ...args: never[]) => unknown>> = {
   add(this: Tensor, o: TensorOrScalar) {
@@ -210,34 +132,34 @@ const methods: Partial<Record<keyof Tensor, (this: Tensor, ...args: never[]) => 
   logSoftmax(this: Tensor, axis?: number) {
     return softmaxOps.logSoftmax(this, axis);
   },
-  sum(this: Tensor, axis?: reduce.Axis, o?: reduce.ReduceOptions) {
+  sum(this: Tensor, axis?: Axis, o?: ReduceOptions) {
     return reduce.sum(this, axis, o);
   },
-  mean(this: Tensor, axis?: reduce.Axis, o?: reduce.ReduceOptions) {
+  mean(this: Tensor, axis?: Axis, o?: ReduceOptions) {
     return reduce.mean(this, axis, o);
   },
-  max(this: Tensor, axis?: reduce.Axis, o?: reduce.ReduceOptions) {
+  max(this: Tensor, axis?: Axis, o?: ReduceOptions) {
     return reduce.max(this, axis, o);
   },
-  min(this: Tensor, axis?: reduce.Axis, o?: reduce.ReduceOptions) {
+  min(this: Tensor, axis?: Axis, o?: ReduceOptions) {
     return reduce.min(this, axis, o);
   },
-  prod(this: Tensor, axis?: reduce.Axis, o?: reduce.ReduceOptions) {
+  prod(this: Tensor, axis?: Axis, o?: ReduceOptions) {
     return reduce.prod(this, axis, o);
   },
-  var(this: Tensor, axis?: reduce.Axis, o?: reduce.VarianceOptions) {
+  var(this: Tensor, axis?: Axis, o?: VarianceOptions) {
     return reduce.variance(this, axis, o);
   },
-  std(this: Tensor, axis?: reduce.Axis, o?: reduce.VarianceOptions) {
+  std(this: Tensor, axis?: Axis, o?: VarianceOptions) {
     return reduce.std(this, axis, o);
   },
-  logsumexp(this: Tensor, axis?: reduce.Axis, o?: reduce.ReduceOptions) {
+  logsumexp(this: Tensor, axis?: Axis, o?: ReduceOptions) {
     return reduce.logsumexp(this, axis, o);
   },
-  argmax(this: Tensor, axis?: number, o?: reduce.ReduceOptions) {
+  argmax(this: Tensor, axis?: number, o?: ReduceOptions) {
     return reduce.argmax(this, axis, o);
   },
-  argmin(this: Tensor, axis?: number, o?: reduce.ReduceOptions) {
+  argmin(this: Tensor, axis?: number, o?: ReduceOptions) {
     return reduce.argmin(this, axis, o);
   },
   matmul(this: Tensor, o: Tensor) {
@@ -276,7 +198,7 @@ const methods: Partial<Record<keyof Tensor, (this: Tensor, ...args: never[]) => 
   expand(this: Tensor, shape: Shape) {
     return movement.expand(this, shape);
   },
-  slice(this: Tensor, ranges: readonly sliceOps.SliceRange[]) {
+  slice(this: Tensor, ranges: readonly SliceRange[]) {
     return sliceOps.slice(this, ranges);
   },
   narrow(this: Tensor, axis: number, start: number, length: number) {

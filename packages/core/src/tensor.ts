@@ -1,8 +1,9 @@
-import type { Backend, TensorInfo } from './backend/backend.js';
+import type { Backend, FusedActivation, TensorInfo } from './backend/backend.js';
 import type { DType, TypedArray } from './dtype.js';
 import { ENGINE } from './engine/engine.js';
 import type { Storage } from './engine/storage.js';
 import { BackendError, ShapeError } from './errors.js';
+import type { Axis, ReduceOptions, SliceRange, VarianceOptions } from './op-options.js';
 import { formatShape, type Shape, shapesEqual, sizeOf } from './shape.js';
 
 /** A node of the autograd tape: how to turn the output's gradient into its inputs' gradients. */
@@ -16,11 +17,103 @@ export interface GradNode {
 /** Nested number arrays, as `array()` returns them. */
 export type NestedArray = number | NestedArray[];
 
+/** A tensor or a plain number where an op accepts either. */
+export type TensorOrScalar = Tensor | number;
+
+export interface BackwardOptions {
+  /** Keep the graph so backward can run through it again (it is freed by default, as in PyTorch). */
+  retainGraph?: boolean;
+  /** Accumulate only into these leaves' `.grad` (all leaves by default), as PyTorch's `inputs=`. */
+  inputs?: readonly Tensor[];
+}
+
+/**
+ * The fluent methods, declared here so that they merge with the class in every build of the
+ * declarations (a `declare module` augmentation from another file does not survive bundling);
+ * `methods.ts` binds their implementations from the op modules.
+ */
+export interface Tensor {
+  add(other: TensorOrScalar): Tensor;
+  sub(other: TensorOrScalar): Tensor;
+  mul(other: TensorOrScalar): Tensor;
+  div(other: TensorOrScalar): Tensor;
+  pow(other: TensorOrScalar): Tensor;
+  maximum(other: TensorOrScalar): Tensor;
+  minimum(other: TensorOrScalar): Tensor;
+  eq(other: TensorOrScalar): Tensor;
+  ne(other: TensorOrScalar): Tensor;
+  lt(other: TensorOrScalar): Tensor;
+  le(other: TensorOrScalar): Tensor;
+  gt(other: TensorOrScalar): Tensor;
+  ge(other: TensorOrScalar): Tensor;
+  neg(): Tensor;
+  abs(): Tensor;
+  sign(): Tensor;
+  exp(): Tensor;
+  log(): Tensor;
+  sqrt(): Tensor;
+  square(): Tensor;
+  reciprocal(): Tensor;
+  sin(): Tensor;
+  cos(): Tensor;
+  floor(): Tensor;
+  ceil(): Tensor;
+  round(): Tensor;
+  log1p(): Tensor;
+  expm1(): Tensor;
+  erf(): Tensor;
+  clamp(min?: number, max?: number): Tensor;
+  sigmoid(): Tensor;
+  tanh(): Tensor;
+  relu(): Tensor;
+  softplus(): Tensor;
+  softmax(axis?: number): Tensor;
+  logSoftmax(axis?: number): Tensor;
+  sum(axis?: Axis, options?: ReduceOptions): Tensor;
+  mean(axis?: Axis, options?: ReduceOptions): Tensor;
+  max(axis?: Axis, options?: ReduceOptions): Tensor;
+  min(axis?: Axis, options?: ReduceOptions): Tensor;
+  prod(axis?: Axis, options?: ReduceOptions): Tensor;
+  var(axis?: Axis, options?: VarianceOptions): Tensor;
+  std(axis?: Axis, options?: VarianceOptions): Tensor;
+  logsumexp(axis?: Axis, options?: ReduceOptions): Tensor;
+  argmax(axis?: number, options?: ReduceOptions): Tensor;
+  argmin(axis?: number, options?: ReduceOptions): Tensor;
+  matmul(other: Tensor): Tensor;
+  dot(other: Tensor): Tensor;
+  linear(weight: Tensor, bias?: Tensor | null, activation?: FusedActivation): Tensor;
+  reshape(shape: Shape): Tensor;
+  view(shape: Shape): Tensor;
+  flatten(startDim?: number, endDim?: number): Tensor;
+  squeeze(axis?: number): Tensor;
+  unsqueeze(axis: number): Tensor;
+  transpose(dim0?: number, dim1?: number): Tensor;
+  permute(perm: readonly number[]): Tensor;
+  broadcastTo(shape: Shape): Tensor;
+  expand(shape: Shape): Tensor;
+  slice(ranges: readonly SliceRange[]): Tensor;
+  narrow(axis: number, start: number, length: number): Tensor;
+  split(sizeOrSections: number | readonly number[], axis?: number): Tensor[];
+  gather(indices: Tensor, axis?: number): Tensor;
+  indexSelect(axis: number, indices: Tensor): Tensor;
+  where(condition: Tensor, other: TensorOrScalar): Tensor;
+  cast(dtype: DType): Tensor;
+  clone(): Tensor;
+  detach(): Tensor;
+  to(device: string): Tensor;
+  toAsync(device: string): Promise<Tensor>;
+  /** Reverse-mode autodiff from this tensor (see `backward`). */
+  backward(grad?: Tensor, options?: BackwardOptions): void;
+  /** Sets `requiresGrad` in place and returns this tensor (PyTorch's `requires_grad_`). */
+  requiresGrad_(requiresGrad?: boolean): Tensor;
+}
+
 /**
  * An n-dimensional array on a backend, with reverse-mode autograd. Ops return at once; the data
  * stays on the backend until read with `await t.data()` (or `dataSync()` where the backend can).
  * Fluent methods (`t.add(u)`, `t.sum()`, …) are bound from the op modules.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares the fluent methods that methods.ts assigns onto the prototype.
 export class Tensor {
   readonly id: number;
   readonly shape: Shape;

@@ -4,15 +4,10 @@ import { add } from '../ops/arithmetic.js';
 import { onesLike } from '../ops/creation.js';
 import { reshape } from '../ops/movement.js';
 import { formatShape, shapesEqual } from '../shape.js';
-import type { GradNode, Tensor } from '../tensor.js';
+import type { BackwardOptions, GradNode, Tensor } from '../tensor.js';
 import { noGrad } from './grad-mode.js';
 
-export interface BackwardOptions {
-  /** Keep the graph so backward can run through it again (it is freed by default, as in PyTorch). */
-  retainGraph?: boolean;
-  /** Accumulate only into these leaves' `.grad` (all leaves by default), as PyTorch's `inputs=`. */
-  inputs?: readonly Tensor[];
-}
+export type { BackwardOptions } from '../tensor.js';
 
 function freedNode(name: string): GradNode {
   return {

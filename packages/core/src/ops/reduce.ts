@@ -1,5 +1,6 @@
 import type { ArgReduceOp, ReduceOp } from '../backend/backend.js';
 import { ArgumentError, ShapeError } from '../errors.js';
+import type { Axis, ReduceOptions, VarianceOptions } from '../op-options.js';
 import { formatShape, normalizeAxes, normalizeAxis, type Shape, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from './arithmetic.js';
@@ -10,12 +11,7 @@ import { record, runKernel } from './kernel.js';
 import { broadcastTo, reshape } from './movement.js';
 import { exp, log, sqrt, square } from './unary.js';
 
-/** Which axes to reduce: one, several, or all when undefined. */
-export type Axis = number | readonly number[] | undefined;
-
-export interface ReduceOptions {
-  keepDims?: boolean;
-}
+export type { Axis, ReduceOptions, VarianceOptions } from '../op-options.js';
 
 function keptShape(shape: Shape, axes: readonly number[]): number[] {
   return shape.map((d, i) => (axes.includes(i) ? 1 : d));
@@ -88,11 +84,6 @@ export function prod(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tenso
     const kept = keptShape(x.shape, axes);
     return [div(mul(reshape(g, kept), reshape(out, kept)), x)];
   });
-}
-
-export interface VarianceOptions extends ReduceOptions {
-  /** Subtracted from the count in the denominator: 1 (Bessel's correction, the default) or 0. */
-  correction?: number;
 }
 
 /** Variance over `axis`, with Bessel's correction by default (as PyTorch). */

@@ -1,12 +1,12 @@
 import { ArgumentError, ShapeError } from '../errors.js';
+import type { SliceRange } from '../op-options.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { arange, zeros } from './creation.js';
 import { indexAdd } from './gather.js';
 import { record, runKernel } from './kernel.js';
 
-/** One axis of a slice: `[start, end, step]` with Python semantics (negatives count from the end; each part optional), or null for the whole axis. */
-export type SliceRange = readonly [start?: number | null, end?: number | null, step?: number | null] | null;
+export type { SliceRange } from '../op-options.js';
 
 interface AxisSlice {
   begin: number;
