@@ -1,5 +1,6 @@
-import { ArgumentError, add, div, fullLike, mul, neg, sqrt, sub, type Tensor } from '@backprop/core';
+import { add, div, fullLike, mul, neg, sqrt, sub, type Tensor } from '@backprop/core';
 import { type BaseOptions, Optimizer, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+import { BOOLEAN, NON_NEGATIVE, POSITIVE } from './validate.js';
 
 export interface AdagradOptions extends BaseOptions {
   /** Learning rate (default 1e-2). */
@@ -24,29 +25,30 @@ export interface AdagradOptions extends BaseOptions {
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: Params<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
-    super('Adagrad', params, {
-      lr: 1e-2,
-      lrDecay: 0,
-      weightDecay: 0,
-      initialAccumulatorValue: 0,
-      eps: 1e-10,
-      maximize: false,
-      ...options,
-    });
-  }
-
-  protected override validate(group: ParamGroup<AdagradOptions>): void {
-    super.validate(group);
-    if (!(group.lrDecay >= 0))
-      throw new ArgumentError(`Adagrad: invalid lrDecay ${group.lrDecay} (expected >= 0)`);
-    if (!(group.weightDecay >= 0))
-      throw new ArgumentError(`Adagrad: invalid weightDecay ${group.weightDecay} (expected >= 0)`);
-    if (!(group.initialAccumulatorValue >= 0)) {
-      throw new ArgumentError(
-        `Adagrad: invalid initialAccumulatorValue ${group.initialAccumulatorValue} (expected >= 0)`,
-      );
-    }
-    if (!(group.eps >= 0)) throw new ArgumentError(`Adagrad: invalid eps ${group.eps} (expected >= 0)`);
+    super(
+      {
+        name: 'Adagrad',
+        defaults: {
+          lr: 1e-2,
+          lrDecay: 0,
+          weightDecay: 0,
+          initialAccumulatorValue: 0,
+          eps: 1e-10,
+          maximize: false,
+        },
+        rules: {
+          lr: NON_NEGATIVE,
+          lrDecay: NON_NEGATIVE,
+          weightDecay: NON_NEGATIVE,
+          initialAccumulatorValue: NON_NEGATIVE,
+          eps: POSITIVE,
+          maximize: BOOLEAN,
+        },
+        state: { step: 'count', sum: 'tensor' },
+      },
+      params,
+      options,
+    );
   }
 
   protected updateParam(p: Tensor, grad: Tensor, group: ParamGroup<AdagradOptions>, state: ParamState): void {

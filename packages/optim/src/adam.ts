@@ -1,16 +1,6 @@
-import {
-  ArgumentError,
-  add,
-  div,
-  maximum,
-  mul,
-  neg,
-  sqrt,
-  sub,
-  type Tensor,
-  zerosLike,
-} from '@backprop/core';
+import { add, div, maximum, mul, neg, sqrt, sub, type Tensor, zerosLike } from '@backprop/core';
 import { type BaseOptions, Optimizer, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+import { BOOLEAN, NON_NEGATIVE, POSITIVE, pair, UNIT_OPEN } from './validate.js';
 
 export interface AdamOptions extends BaseOptions {
   /** Learning rate (default 1e-3). */
@@ -27,15 +17,27 @@ export interface AdamOptions extends BaseOptions {
   maximize: boolean;
 }
 
-function adamDefaults(options: Partial<AdamOptions>, weightDecay: number): AdamOptions {
+/** The options Adam and AdamW check, with the PyTorch defaults (weight decay differs). */
+function adamSpec(name: string, weightDecay: number) {
   return {
-    lr: 1e-3,
-    betas: [0.9, 0.999],
-    eps: 1e-8,
-    weightDecay,
-    amsgrad: false,
-    maximize: false,
-    ...options,
+    name,
+    defaults: {
+      lr: 1e-3,
+      betas: [0.9, 0.999] as [number, number],
+      eps: 1e-8,
+      weightDecay,
+      amsgrad: false,
+      maximize: false,
+    },
+    rules: {
+      lr: NON_NEGATIVE,
+      betas: pair(UNIT_OPEN),
+      eps: POSITIVE,
+      weightDecay: NON_NEGATIVE,
+      amsgrad: BOOLEAN,
+      maximize: BOOLEAN,
+    },
+    state: { step: 'count', expAvg: 'tensor', expAvgSq: 'tensor', maxExpAvgSq: 'tensor' } as const,
   };
 }
 
@@ -48,27 +50,10 @@ export abstract class AdamBase extends Optimizer<AdamOptions> {
     name: string,
     decoupled: boolean,
     params: Params<AdamOptions>,
-    defaults: AdamOptions,
+    options: Partial<AdamOptions>,
   ) {
-    super(name, params, defaults);
+    super(adamSpec(name, decoupled ? 1e-2 : 0), params, options);
     this.decoupled = decoupled;
-  }
-
-  protected override validate(group: ParamGroup<AdamOptions>): void {
-    super.validate(group);
-    const { betas, eps, weightDecay } = group;
-    if (!Array.isArray(betas) || betas.length !== 2)
-      throw new ArgumentError(`${this.name}: betas must be [beta1, beta2]`);
-    for (const [i, b] of betas.entries()) {
-      if (!(b >= 0 && b < 1)) {
-        throw new ArgumentError(
-          `${this.name}: invalid beta parameter at index ${i}: ${b} (expected 0 <= beta < 1)`,
-        );
-      }
-    }
-    if (!(eps >= 0)) throw new ArgumentError(`${this.name}: invalid eps ${eps} (expected >= 0)`);
-    if (!(weightDecay >= 0))
-      throw new ArgumentError(`${this.name}: invalid weightDecay ${weightDecay} (expected >= 0)`);
   }
 
   protected updateParam(p: Tensor, grad: Tensor, group: ParamGroup<AdamOptions>, state: ParamState): void {
@@ -110,7 +95,7 @@ export abstract class AdamBase extends Optimizer<AdamOptions> {
  */
 export class Adam extends AdamBase {
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super('Adam', false, params, adamDefaults(options, 0));
+    super('Adam', false, params, options);
   }
 }
 
@@ -120,6 +105,6 @@ export class Adam extends AdamBase {
  */
 export class AdamW extends AdamBase {
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super('AdamW', true, params, adamDefaults(options, 1e-2));
+    super('AdamW', true, params, options);
   }
 }

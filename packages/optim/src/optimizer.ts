@@ -9,10 +9,11 @@ import {
   noGrad,
   ShapeError,
   shapesEqual,
-  type Tensor,
+  Tensor,
   tidy,
   zerosLike,
 } from '@backprop/core';
+import { check, checkOptionKeys, describeValue, isRecord, type Rule } from './validate.js';
 
 /** Options every optimizer has. */
 export interface BaseOptions {
@@ -78,6 +79,21 @@ export interface StateDictOptions {
 
 const FORMAT = 'backprop.optimizer/1';
 
+/** What an entry of per-parameter state holds: a step count, another number, or a buffer shaped like the parameter. */
+export type StateKind = 'count' | 'number' | 'tensor';
+
+/**
+ * What a subclass tells the base about itself: its name, defaults, how each option is checked
+ * (the shared rules of `validate.ts`), and the per-parameter state entries it keeps, which is what
+ * {@link Optimizer.loadStateDict} accepts.
+ */
+export interface OptimizerSpec<O extends BaseOptions> {
+  name: string;
+  defaults: O;
+  rules: { readonly [K in keyof O]: Rule };
+  state: Readonly<Record<string, StateKind>>;
+}
+
 /**
  * The base of every optimizer: parameter groups with their own options, per-parameter state kept
  * alive with `keep` and updated in place with `assign`, all under `noGrad` and `tidy`, so a
@@ -95,39 +111,70 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   /** The name stored in state dicts (`'SGD'`, `'Adam'`, …). */
   readonly name: string;
 
-  constructor(name: string, params: Params<O>, defaults: O) {
-    this.name = name;
-    this.defaults = Object.freeze({ ...defaults });
-    if (params.length === 0) throw new ArgumentError('optimizer: got an empty parameter list');
-    const isGroups = params.every(
-      (p) => !(p as Tensor).shape && Array.isArray((p as ParamGroupInput<O>).params),
-    );
+  private readonly rules: OptimizerSpec<O>['rules'];
+  private readonly stateKinds: OptimizerSpec<O>['state'];
+
+  /**
+   * Checks `options` against the spec (unknown names and bad values throw ArgumentError), then
+   * adds `params` as one group or as the groups given.
+   */
+  constructor(spec: OptimizerSpec<O>, params: Params<O>, options: Partial<O> = {}) {
+    this.name = spec.name;
+    this.rules = spec.rules;
+    this.stateKinds = spec.state;
+    checkOptionKeys(this.name, options, Object.keys(spec.rules));
+    this.defaults = Object.freeze({ ...spec.defaults, ...definedEntries(options) });
+    this.validate({ ...this.defaults, params: [] } as unknown as ParamGroup<O>);
+    const list = toArray(params);
+    if (list === null) {
+      throw new ArgumentError(
+        `${this.name}: params must be an array of tensors or of parameter groups, got ${describeValue(params)}`,
+      );
+    }
+    if (list.length === 0) throw new ArgumentError(`${this.name}: got an empty parameter list`);
+    const isGroups = list.every((p) => isRecord(p) && !(p instanceof Tensor) && 'params' in p);
     const groups = isGroups
-      ? (params as readonly ParamGroupInput<O>[])
-      : [{ params: params as readonly Tensor[] } as ParamGroupInput<O>];
+      ? (list as ParamGroupInput<O>[])
+      : [{ params: list as Tensor[] } as unknown as ParamGroupInput<O>];
     for (const g of groups) this.addParamGroup(g);
   }
 
   /** Adds a group; options it leaves out come from the defaults. */
   addParamGroup(input: ParamGroupInput<O>): void {
-    const params = [...input.params];
-    if (params.length === 0) throw new ArgumentError(`${this.opName()}: a parameter group has no parameters`);
+    if (!isRecord(input))
+      throw new ArgumentError(
+        `${this.name}: a parameter group must be an object, got ${describeValue(input)}`,
+      );
+    const params = toArray(input.params);
+    if (params === null) {
+      throw new ArgumentError(
+        `${this.name}: a parameter group's params must be an array of tensors, got ${describeValue(input.params)}`,
+      );
+    }
+    if (params.length === 0) throw new ArgumentError(`${this.name}: a parameter group has no parameters`);
+    const { params: _, ...options } = input;
     const seen = new Set(this.paramGroups.flatMap((g) => g.params));
-    for (const p of params) {
+    params.forEach((p, i) => {
+      if (!(p instanceof Tensor)) {
+        throw new ArgumentError(
+          `${this.name}: params[${i}] must be a Tensor (a parameter), got ${describeValue(p)}`,
+        );
+      }
+      if (p.isDisposed) throw new ArgumentError(`${this.name}: params[${i}] (tensor ${p.id}) was disposed`);
       if (p.dtype !== 'float32')
-        throw new DTypeError(`${this.opName()}: parameters must be float32, got ${p.dtype}`);
+        throw new DTypeError(`${this.name}: parameters must be float32, got ${p.dtype} at params[${i}]`);
       if (!p.isLeaf)
         throw new ArgumentError(
-          `${this.opName()}: can only optimize leaf tensors (parameters), got one made by '${p.gradFn?.name}'`,
+          `${this.name}: can only optimize leaf tensors (parameters), got one made by '${p.gradFn?.name}' at params[${i}]`,
         );
       if (seen.has(p))
-        throw new ArgumentError(`${this.opName()}: a parameter appears in more than one group (or twice)`);
+        throw new ArgumentError(`${this.name}: a parameter appears in more than one group (or twice)`);
       seen.add(p);
-    }
+    });
     const group = {
       ...cloneOptions(this.defaults as unknown as Record<string, unknown>),
-      ...cloneOptions(input as Record<string, unknown>),
-      params,
+      ...cloneOptions(definedEntries(options)),
+      params: params as Tensor[],
     } as ParamGroup<O>;
     this.validate(group);
     this.paramGroups.push(group);
@@ -165,7 +212,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
             if (!p.grad) continue;
             if (!shapesEqual(p.grad.shape, p.shape)) {
               throw new ShapeError(
-                `${this.opName()}: gradient ${formatShape(p.grad.shape)} does not match parameter ${formatShape(p.shape)}`,
+                `${this.name}: gradient ${formatShape(p.grad.shape)} does not match parameter ${formatShape(p.shape)}`,
               );
             }
             let state = this.state.get(p);
@@ -187,11 +234,16 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    */
   protected abstract updateParam(param: Tensor, grad: Tensor, group: ParamGroup<O>, state: ParamState): void;
 
-  /** Checks a group's options; throws ArgumentError naming the bad one. */
-  protected validate(group: ParamGroup<O>): void {
-    if (!(group.lr >= 0))
-      throw new ArgumentError(`${this.opName()}: invalid learning rate ${group.lr} (expected lr >= 0)`);
+  /** Checks a group's options with the spec's rules, then {@link Optimizer.checkGroup}. */
+  private validate(group: ParamGroup<O>): void {
+    for (const key of Object.keys(this.rules) as (keyof O & string)[]) {
+      check(this.name, key, group[key], this.rules[key]);
+    }
+    this.checkGroup(group);
   }
+
+  /** Checks that tie options together (SGD's Nesterov needs momentum); each option alone is already valid. */
+  protected checkGroup(_group: ParamGroup<O>): void {}
 
   /** A kept buffer in `state` under `key`, made by `init` the first time. */
   protected buffer(state: ParamState, key: string, init: () => Tensor): Tensor {
@@ -200,10 +252,6 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     const t = keep(init());
     state[key] = t;
     return t;
-  }
-
-  private opName(): string {
-    return this.name;
   }
 
   private flatParams(): Tensor[] {
@@ -257,49 +305,34 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   /**
    * Restores a state dict from {@link Optimizer.stateDict} (possibly through JSON): group options
    * and per-parameter state, matched by position. The optimizer must have been built with the same
-   * group sizes and parameter shapes. Buffers are created on each parameter's backend.
+   * group sizes and parameter shapes. Everything is checked before anything changes: a malformed
+   * state dict (wrong types, lengths, option values, unknown state entries) throws ArgumentError,
+   * a buffer of the wrong shape ShapeError, and the optimizer stays as it was. Buffers are created
+   * on each parameter's backend.
    */
   loadStateDict(sd: OptimizerStateDict): void {
-    if (!sd || sd.format !== FORMAT)
-      throw new ArgumentError(`${this.name}.loadStateDict: not a '${FORMAT}' state dict`);
+    const where = `${this.name}.loadStateDict`;
+    if (!isRecord(sd) || sd.format !== FORMAT)
+      throw new ArgumentError(`${where}: expected a '${FORMAT}' state dict, got ${describeValue(sd)}`);
     if (sd.optimizer !== this.name) {
       throw new ArgumentError(
-        `${this.name}.loadStateDict: the state dict is for ${sd.optimizer}, not ${this.name}`,
+        `${where}: the state dict is for ${typeof sd.optimizer === 'string' ? sd.optimizer : describeValue(sd.optimizer)}, not ${this.name}`,
       );
     }
-    if (sd.paramGroups.length !== this.paramGroups.length) {
-      throw new ArgumentError(
-        `${this.name}.loadStateDict: ${sd.paramGroups.length} parameter groups in the state dict, ${this.paramGroups.length} here`,
-      );
-    }
-    sd.paramGroups.forEach((g, i) => {
-      if (g.params.length !== this.paramGroups[i].params.length) {
-        throw new ArgumentError(
-          `${this.name}.loadStateDict: group ${i} has ${g.params.length} parameters in the state dict, ${this.paramGroups[i].params.length} here`,
-        );
-      }
-    });
+    const groups = this.checkGroupsToLoad(where, sd.paramGroups);
     const byIndex = new Map<number, Tensor>();
-    sd.paramGroups.forEach((g, gi) => {
+    groups.forEach((g, gi) => {
       g.params.forEach((index, j) => {
         byIndex.set(index, this.paramGroups[gi].params[j]);
       });
     });
-    // Validate everything before changing anything.
+    if (!isRecord(sd.state))
+      throw new ArgumentError(`${where}: state must be an object, got ${describeValue(sd.state)}`);
     for (const [key, entry] of Object.entries(sd.state)) {
       const p = byIndex.get(Number(key));
-      if (!p)
-        throw new ArgumentError(
-          `${this.name}.loadStateDict: state for parameter ${key}, which no group lists`,
-        );
-      for (const [name, v] of Object.entries(entry)) {
-        if (typeof v === 'number') continue;
-        if (!shapesEqual(v.shape, p.shape)) {
-          throw new ShapeError(
-            `${this.name}.loadStateDict: state '${name}' of parameter ${key} is ${formatShape(v.shape)}, the parameter ${formatShape(p.shape)}`,
-          );
-        }
-      }
+      if (!p || String(Number(key)) !== key)
+        throw new ArgumentError(`${where}: state for parameter '${key}', which no group lists`);
+      this.checkStateEntry(`${where}: state of parameter ${key}`, entry, p);
     }
     const loaded = new Map<Tensor, ParamState>();
     for (const [key, entry] of Object.entries(sd.state)) {
@@ -315,11 +348,89 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     }
     this.disposeState();
     for (const [p, s] of loaded) this.state.set(p, s);
-    sd.paramGroups.forEach((g, i) => {
+    groups.forEach((g, i) => {
       const { params: _, ...options } = g;
-      const group = this.paramGroups[i];
-      Object.assign(group, cloneOptions(options));
+      Object.assign(this.paramGroups[i], cloneOptions(options));
     });
+  }
+
+  /** The state dict's groups, checked: as many as here, each listing as many distinct parameters, with valid options. */
+  private checkGroupsToLoad(where: string, groups: unknown): OptimizerStateDict['paramGroups'] {
+    if (!Array.isArray(groups))
+      throw new ArgumentError(`${where}: paramGroups must be an array, got ${describeValue(groups)}`);
+    if (groups.length !== this.paramGroups.length) {
+      throw new ArgumentError(
+        `${where}: ${groups.length} parameter groups in the state dict, ${this.paramGroups.length} here`,
+      );
+    }
+    const total = this.flatParams().length;
+    const seen = new Set<number>();
+    groups.forEach((g: unknown, i) => {
+      if (!isRecord(g) || !Array.isArray(g.params)) {
+        throw new ArgumentError(
+          `${where}: paramGroups[${i}] must be an object with a params array, got ${describeValue(g)}`,
+        );
+      }
+      const here = this.paramGroups[i];
+      if (g.params.length !== here.params.length) {
+        throw new ArgumentError(
+          `${where}: group ${i} has ${g.params.length} parameters in the state dict, ${here.params.length} here`,
+        );
+      }
+      for (const index of g.params as unknown[]) {
+        if (!(Number.isSafeInteger(index) && (index as number) >= 0 && (index as number) < total)) {
+          throw new ArgumentError(
+            `${where}: paramGroups[${i}].params must hold parameter numbers 0 to ${total - 1}, got ${describeValue(index)}`,
+          );
+        }
+        if (seen.has(index as number))
+          throw new ArgumentError(`${where}: parameter ${index} is listed twice in paramGroups`);
+        seen.add(index as number);
+      }
+      const merged = { ...here, ...g, params: here.params } as ParamGroup<O>;
+      try {
+        this.validate(merged);
+      } catch (e) {
+        if (e instanceof ArgumentError) throw new ArgumentError(`${where}: paramGroups[${i}]: ${e.message}`);
+        throw e;
+      }
+    });
+    return groups as OptimizerStateDict['paramGroups'];
+  }
+
+  /** One parameter's saved state: only this optimizer's entries, each of its kind, buffers shaped like `p`. */
+  private checkStateEntry(
+    where: string,
+    entry: unknown,
+    p: Tensor,
+  ): asserts entry is Record<string, number | SerializedTensor> {
+    if (!isRecord(entry)) throw new ArgumentError(`${where} must be an object, got ${describeValue(entry)}`);
+    for (const [name, v] of Object.entries(entry)) {
+      const kind = this.stateKinds[name];
+      if (kind === undefined) {
+        throw new ArgumentError(
+          `${where}: unknown entry '${name}' (${this.name} keeps ${Object.keys(this.stateKinds)
+            .map((k) => `'${k}'`)
+            .join(', ')})`,
+        );
+      }
+      if (kind === 'count') {
+        if (!(Number.isSafeInteger(v) && (v as number) >= 0))
+          throw new ArgumentError(`${where}: '${name}' must be an integer ≥ 0, got ${describeValue(v)}`);
+        continue;
+      }
+      if (kind === 'number') {
+        if (!(typeof v === 'number' && Number.isFinite(v)))
+          throw new ArgumentError(`${where}: '${name}' must be a finite number, got ${describeValue(v)}`);
+        continue;
+      }
+      checkSerializedTensor(`${where}: '${name}'`, v);
+      if (!shapesEqual(v.shape, p.shape)) {
+        throw new ShapeError(
+          `${where}: '${name}' is ${formatShape(v.shape)}, the parameter ${formatShape(p.shape)}`,
+        );
+      }
+    }
   }
 
   /** Disposes every state buffer (the optimizer starts fresh at its next step). */
@@ -342,4 +453,40 @@ function cloneOptions(options: Record<string, unknown>): Record<string, unknown>
     out[k] = Array.isArray(v) ? [...v] : v;
   }
   return out;
+}
+
+/** An array of what `value` holds (arrays and other iterables), or null if it is neither. */
+function toArray(value: unknown): unknown[] | null {
+  if (Array.isArray(value)) return value;
+  if (value instanceof Tensor || typeof value === 'string') return null;
+  const iterable = value as Partial<Iterable<unknown>> | null;
+  if (typeof value === 'object' && typeof iterable?.[Symbol.iterator] === 'function')
+    return [...(value as Iterable<unknown>)];
+  return null;
+}
+
+/** Throws ArgumentError unless `v` is a {@link SerializedTensor} whose data length matches its shape. */
+function checkSerializedTensor(where: string, v: unknown): asserts v is SerializedTensor {
+  if (!isRecord(v))
+    throw new ArgumentError(`${where} must be a serialized tensor or a number, got ${describeValue(v)}`);
+  const { shape, dtype, data } = v;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+    throw new ArgumentError(`${where}: shape must be an array of integers ≥ 0, got ${describeValue(shape)}`);
+  if (dtype !== 'float32')
+    throw new ArgumentError(`${where}: dtype must be 'float32', got ${describeValue(dtype)}`);
+  if (!(data instanceof Float32Array || (Array.isArray(data) && data.every((x) => typeof x === 'number'))))
+    throw new ArgumentError(
+      `${where}: data must be an array of numbers or a Float32Array, got ${describeValue(data)}`,
+    );
+  const size = shape.reduce((a: number, d: number) => a * d, 1);
+  if (data.length !== size) {
+    throw new ShapeError(
+      `${where}: ${data.length} values for shape ${formatShape(shape)} (${size} expected)`,
+    );
+  }
+}
+
+/** The entries whose value is not undefined (an option given as undefined means "the default"). */
+function definedEntries<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

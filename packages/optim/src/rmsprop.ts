@@ -1,10 +1,11 @@
-import { ArgumentError, add, div, mul, neg, sqrt, sub, type Tensor, zerosLike } from '@backprop/core';
+import { add, div, mul, neg, sqrt, sub, type Tensor, zerosLike } from '@backprop/core';
 import { type BaseOptions, Optimizer, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+import { BOOLEAN, NON_NEGATIVE, POSITIVE, UNIT } from './validate.js';
 
 export interface RMSpropOptions extends BaseOptions {
   /** Learning rate (default 1e-2). */
   lr: number;
-  /** Smoothing constant of the squared-gradient average (default 0.99). */
+  /** Smoothing constant of the squared-gradient average, in [0, 1] (default 0.99). */
   alpha: number;
   /** Added to the denominator (default 1e-8). */
   eps: number;
@@ -27,26 +28,32 @@ export interface RMSpropOptions extends BaseOptions {
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: Params<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
-    super('RMSprop', params, {
-      lr: 1e-2,
-      alpha: 0.99,
-      eps: 1e-8,
-      weightDecay: 0,
-      momentum: 0,
-      centered: false,
-      maximize: false,
-      ...options,
-    });
-  }
-
-  protected override validate(group: ParamGroup<RMSpropOptions>): void {
-    super.validate(group);
-    if (!(group.eps >= 0)) throw new ArgumentError(`RMSprop: invalid eps ${group.eps} (expected >= 0)`);
-    if (!(group.momentum >= 0))
-      throw new ArgumentError(`RMSprop: invalid momentum ${group.momentum} (expected >= 0)`);
-    if (!(group.weightDecay >= 0))
-      throw new ArgumentError(`RMSprop: invalid weightDecay ${group.weightDecay} (expected >= 0)`);
-    if (!(group.alpha >= 0)) throw new ArgumentError(`RMSprop: invalid alpha ${group.alpha} (expected >= 0)`);
+    super(
+      {
+        name: 'RMSprop',
+        defaults: {
+          lr: 1e-2,
+          alpha: 0.99,
+          eps: 1e-8,
+          weightDecay: 0,
+          momentum: 0,
+          centered: false,
+          maximize: false,
+        },
+        rules: {
+          lr: NON_NEGATIVE,
+          alpha: UNIT,
+          eps: POSITIVE,
+          weightDecay: NON_NEGATIVE,
+          momentum: NON_NEGATIVE,
+          centered: BOOLEAN,
+          maximize: BOOLEAN,
+        },
+        state: { step: 'count', squareAvg: 'tensor', momentumBuffer: 'tensor', gradAvg: 'tensor' },
+      },
+      params,
+      options,
+    );
   }
 
   protected updateParam(p: Tensor, grad: Tensor, group: ParamGroup<RMSpropOptions>, state: ParamState): void {

@@ -1,12 +1,13 @@
 import { ArgumentError, add, clone, mul, neg, sub, type Tensor } from '@backprop/core';
 import { type BaseOptions, Optimizer, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+import { BOOLEAN, NON_NEGATIVE, UNIT } from './validate.js';
 
 export interface SGDOptions extends BaseOptions {
   /** Learning rate (default 1e-3, PyTorch's). */
   lr: number;
   /** Momentum factor (default 0). */
   momentum: number;
-  /** Dampening for momentum (default 0). */
+  /** Dampening for momentum, in [0, 1] (default 0). */
   dampening: number;
   /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
@@ -25,25 +26,30 @@ export interface SGDOptions extends BaseOptions {
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> = {}) {
-    super('SGD', params, {
-      lr: 1e-3,
-      momentum: 0,
-      dampening: 0,
-      weightDecay: 0,
-      nesterov: false,
-      maximize: false,
-      ...options,
-    });
+    super(
+      {
+        name: 'SGD',
+        defaults: { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false },
+        rules: {
+          lr: NON_NEGATIVE,
+          momentum: NON_NEGATIVE,
+          dampening: UNIT,
+          weightDecay: NON_NEGATIVE,
+          nesterov: BOOLEAN,
+          maximize: BOOLEAN,
+        },
+        state: { momentumBuffer: 'tensor' },
+      },
+      params,
+      options,
+    );
   }
 
-  protected override validate(group: ParamGroup<SGDOptions>): void {
-    super.validate(group);
-    if (!(group.momentum >= 0))
-      throw new ArgumentError(`SGD: invalid momentum ${group.momentum} (expected >= 0)`);
-    if (!(group.weightDecay >= 0))
-      throw new ArgumentError(`SGD: invalid weightDecay ${group.weightDecay} (expected >= 0)`);
+  protected override checkGroup(group: ParamGroup<SGDOptions>): void {
     if (group.nesterov && (group.momentum <= 0 || group.dampening !== 0)) {
-      throw new ArgumentError('SGD: Nesterov momentum requires a momentum > 0 and zero dampening');
+      throw new ArgumentError(
+        `SGD: nesterov requires momentum > 0 and dampening = 0, got momentum ${group.momentum} and dampening ${group.dampening}`,
+      );
     }
   }
 

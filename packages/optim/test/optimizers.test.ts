@@ -174,8 +174,12 @@ describe('optimizer mechanics', () => {
   it('rejects bad options and parameters', () => {
     const p = tensor([1], { requiresGrad: true });
     expect(() => new SGD([p], { lr: -1 })).toThrow(ArgumentError);
-    expect(() => new SGD([p], { nesterov: true })).toThrow(/Nesterov momentum requires/);
-    expect(() => new Adam([p], { betas: [1, 0.9] })).toThrow(/invalid beta parameter at index 0/);
+    expect(() => new SGD([p], { nesterov: true })).toThrow(
+      /SGD: nesterov requires momentum > 0 and dampening = 0, got momentum 0/,
+    );
+    expect(() => new Adam([p], { betas: [1, 0.9] })).toThrow(
+      'Adam: betas[0] must be a number in [0, 1), got 1',
+    );
     expect(() => new SGD([p, p])).toThrow(/more than one group/);
     expect(() => new SGD([])).toThrow(/empty parameter list/);
     expect(() => new Adam([tensor(Int32Array.from([1]))])).toThrow(/must be float32/);

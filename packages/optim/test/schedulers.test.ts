@@ -195,20 +195,25 @@ describe('learning-rate schedules against their closed forms', () => {
     p2.loadStateDict(sd2);
     expect(p2.best).toBe(Number.POSITIVE_INFINITY);
     expect(() => p2.loadStateDict(a.s.stateDict())).toThrow(/for OneCycleLR/);
+    // Chainable schedules continue from the optimizer's lr: restore the optimizer's state too.
     const seq = () => {
       const opt = new SGD([param()], { lr: 1 });
-      return new SequentialLR(
+      const s = new SequentialLR(
         opt,
         [new LinearLR(opt, { totalIters: 3 }), new ExponentialLR(opt, { gamma: 0.5 })],
         [3],
       );
+      return { opt, s };
     };
     const s1 = seq();
-    for (let i = 0; i < 4; i++) s1.step();
+    for (let i = 0; i < 4; i++) s1.s.step();
     const s2 = seq();
-    s2.loadStateDict(JSON.parse(JSON.stringify(s1.stateDict())));
-    s1.step();
-    s2.step();
-    expect(s2.getLastLr()).toEqual(s1.getLastLr());
+    s2.opt.loadStateDict(JSON.parse(JSON.stringify(s1.opt.stateDict())));
+    s2.s.loadStateDict(JSON.parse(JSON.stringify(s1.s.stateDict())));
+    for (let i = 0; i < 6; i++) {
+      s1.s.step();
+      s2.s.step();
+      expect(s2.s.getLastLr()).toEqual(s1.s.getLastLr());
+    }
   });
 });

@@ -1,0 +1,83 @@
+import { add, div, mul, neg, sqrt, sub, type Tensor, zerosLike } from '@backprop/core';
+import { type BaseOptions, Optimizer, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+import { BOOLEAN, NON_NEGATIVE, POSITIVE, pair, UNIT_OPEN } from './validate.js';
+
+export interface NAdamOptions extends BaseOptions {
+  /** Learning rate (default 2e-3). */
+  lr: number;
+  /** Decay rates of the first and second moment estimates, each in [0, 1) (default [0.9, 0.999]). */
+  betas: [number, number];
+  /** Added to the denominator (default 1e-8). */
+  eps: number;
+  /** Weight decay: L2 added to the gradient, or decoupled with `decoupledWeightDecay` (default 0). */
+  weightDecay: number;
+  /** ψ, how fast the momentum schedule μₜ approaches β₁ (default 4e-3). */
+  momentumDecay: number;
+  /** Decay the weights directly, W ← W·(1 − lr·weightDecay), as AdamW does (NAdamW; default false). */
+  decoupledWeightDecay: boolean;
+  /** Maximize the objective instead (default false). */
+  maximize: boolean;
+}
+
+/**
+ * NAdam (Dozat: Adam with Nesterov momentum) with PyTorch's update rule: at step t,
+ * μₜ = β₁(1 − ½·0.96^(tψ)), μₜ₊₁ likewise, Πₜ = μ₁⋯μₜ, m ← m + (1 − β₁)(g − m),
+ * v ← β₂·v + (1 − β₂)·g², d = √(v / (1 − β₂ᵗ)) + eps, and
+ * W ← W − lr·(1 − μₜ)/(1 − Πₜ) · g/d − lr·μₜ₊₁/(1 − Πₜμₜ₊₁) · m/d.
+ *
+ * State per parameter: `step`, `muProduct` (Πₜ, a number), `expAvg`, `expAvgSq`.
+ */
+export class NAdam extends Optimizer<NAdamOptions> {
+  constructor(params: Params<NAdamOptions>, options: Partial<NAdamOptions> = {}) {
+    super(
+      {
+        name: 'NAdam',
+        defaults: {
+          lr: 2e-3,
+          betas: [0.9, 0.999],
+          eps: 1e-8,
+          weightDecay: 0,
+          momentumDecay: 4e-3,
+          decoupledWeightDecay: false,
+          maximize: false,
+        },
+        rules: {
+          lr: NON_NEGATIVE,
+          betas: pair(UNIT_OPEN),
+          eps: POSITIVE,
+          weightDecay: NON_NEGATIVE,
+          momentumDecay: NON_NEGATIVE,
+          decoupledWeightDecay: BOOLEAN,
+          maximize: BOOLEAN,
+        },
+        state: { step: 'count', muProduct: 'number', expAvg: 'tensor', expAvgSq: 'tensor' },
+      },
+      params,
+      options,
+    );
+  }
+
+  protected updateParam(p: Tensor, grad: Tensor, group: ParamGroup<NAdamOptions>, state: ParamState): void {
+    const { lr, betas, eps, weightDecay, momentumDecay, decoupledWeightDecay, maximize } = group;
+    const [beta1, beta2] = betas;
+    let g = maximize ? neg(grad) : grad;
+    const step = ((state.step as number | undefined) ?? 0) + 1;
+    state.step = step;
+    if (weightDecay !== 0) {
+      if (decoupledWeightDecay) p.assign(mul(p, 1 - lr * weightDecay));
+      else g = add(g, mul(p, weightDecay));
+    }
+    const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentumDecay));
+    const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentumDecay));
+    const muProduct = ((state.muProduct as number | undefined) ?? 1) * mu;
+    state.muProduct = muProduct;
+    const expAvg = this.buffer(state, 'expAvg', () => zerosLike(p));
+    const expAvgSq = this.buffer(state, 'expAvgSq', () => zerosLike(p));
+    expAvg.assign(add(expAvg, mul(sub(g, expAvg), 1 - beta1)));
+    expAvgSq.assign(add(mul(expAvgSq, beta2), mul(mul(g, g), 1 - beta2)));
+    const denom = add(sqrt(div(expAvgSq, 1 - beta2 ** step)), eps);
+    const gradStep = (lr * (1 - mu)) / (1 - muProduct);
+    const momentumStep = (lr * muNext) / (1 - muProduct * muNext);
+    p.assign(sub(sub(p, mul(div(g, denom), gradStep)), mul(div(expAvg, denom), momentumStep)));
+  }
+}
