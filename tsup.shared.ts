@@ -10,4 +10,6 @@ export default defineConfig({
   target: 'es2022',
   // Class names show in messages and summaries (Module.typeName): keep them through bundling.
   keepNames: true,
+  // import.meta.url in the CommonJS build (e.g. data's createRequire) becomes the file's URL instead of empty.
+  shims: true,
 });

@@ -1,5 +1,6 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { NO_WALL_CLOCK_LIMITS } from '../../vitest.shared.js';
 
 /**
  * The browser modes (webgl2, webgpu) in Debian's headless Chromium through Playwright. Never run
@@ -26,11 +27,12 @@ export default defineConfig({
   optimizeDeps: { include: ['gpu.js'] },
   test: {
     include: ['test/browser/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    ...NO_WALL_CLOCK_LIMITS,
     browser: {
       enabled: true,
       headless: true,
+      // A failing test's screenshot would land in the source tree; the failure message says enough.
+      screenshotFailures: false,
       provider: playwright({ launchOptions: { executablePath, args } }),
       instances: [{ browser: 'chromium' }],
     },

@@ -43,7 +43,7 @@ export interface ModeAvailability {
 
 const REASONS: Record<Exclude<GpujsMode, 'gpu' | 'webgpu'>, string> = {
   headlessgl:
-    'headless-gl is unavailable: install the optional `gl` package (built from source: apt-get install libxi-dev libx11-dev libxext-dev pkg-config) and run under an X server (xvfb-run -a)',
+    "headless-gl is unavailable: the optional `gl` package did not build or load (it builds from source with node-gyp: apt-get install libxi-dev libx11-dev libxext-dev pkg-config, and offline set npm_config_nodedir to Node's install prefix, e.g. /usr, before installing; see the root README), or there is no X server (run under xvfb-run -a)",
   webgl2: 'WebGL2 is unavailable (it needs a browser with WebGL 2.0)',
   webgl: 'WebGL is unavailable (it needs a browser with WebGL)',
   webasm: 'WebAssembly is unavailable in this runtime',

@@ -25,6 +25,8 @@ export async function describeModeConformance(
 ): Promise<void> {
   const probe = await probeMode(mode);
   if (!probe.available) {
+    // Printed as well as named in the skipped test: reporters do not list skipped tests' names.
+    console.warn(`SKIPPED gpujs ${mode}: ${probe.reason}`);
     describe(`gpujs ${mode}`, () => {
       if (required(mode))
         it(`${mode} is required (BACKPROP_GPUJS_REQUIRE) but unavailable: ${probe.reason}`, () =>

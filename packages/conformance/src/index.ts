@@ -3,15 +3,6 @@
  * package calls `describeBackendConformance(name, factory)` from one of its vitest files.
  */
 
-/** Case tables for @backprop/losses and @backprop/optim (run by default after the op tables). */
-export {
-  LIBRARY_TABLES,
-  LOSS_TABLE,
-  lossCases,
-  OPTIM_STEPS,
-  OPTIM_TABLE,
-  optimCases,
-} from './cases/index.js';
 export { ERROR_CASES } from './checks/errors.js';
 export {
   ALL_CASES,

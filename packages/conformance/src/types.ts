@@ -156,6 +156,12 @@ export interface ConformanceOptions {
   readonly extended?: boolean;
   /** More case tables (losses, optimizers, a backend's own ops) run with the same checks. */
   readonly extraCases?: readonly (CaseTable | OpCase)[];
+  /**
+   * Run the suite's own cases (the op tables, the study notes' softmax, error parity, seeded
+   * training). Default true; false runs only `extraCases` and `extraErrorCases`, as a package above
+   * core does to check its own functions on a backend that has already passed the suite.
+   */
+  readonly builtinCases?: boolean;
   /** More error-parity cases. */
   readonly extraErrorCases?: readonly ErrorCase[];
 }

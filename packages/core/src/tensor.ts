@@ -17,6 +17,17 @@ export interface GradNode {
 /** Nested number arrays, as `array()` returns them. */
 export type NestedArray = number | NestedArray[];
 
+declare global {
+  /**
+   * `Symbol.dispose` is typed by TypeScript's lib `esnext.disposable` (and by @types/node); declared
+   * here as well, identically, so that a project on the default lib of `target es2022` compiles
+   * against these declarations. Writing `using t = …` still needs that lib.
+   */
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 /** A tensor or a plain number where an op accepts either. */
 export type TensorOrScalar = Tensor | number;
 

@@ -145,7 +145,7 @@ describe.skipIf(gpujs.backend === null)(
         expect(losses.at(-1)!).toBeLessThan(losses[0]);
         expect(afterDispose).toBe(start);
         await setBackend('cpu');
-      }, 120_000);
+      });
     }
   },
 );
