@@ -22,6 +22,25 @@ import { argReduceKernel, reduceKernel } from './kernels/reduce.js';
 import { unaryKernel } from './kernels/unary.js';
 import { whereKernel } from './kernels/where.js';
 import { CpuData, cpuData, floatsOf, intsOf, valuesOf } from './storage.js';
+import { type Threading, ThreadingSetup } from './threads/threading.js';
+
+/** Options of `cpuBackend()`. */
+export interface CpuBackendOptions {
+  /**
+   * Threads for the heavy kernels (matmul and the fused linear), the calling thread included.
+   * Default: the environment variable `BACKPROP_CPU_THREADS` where there is one, else the cores
+   * available. 1 runs everything on the calling thread; where workers with shared memory are
+   * unavailable (a page that is not cross-origin isolated) the backend runs on one thread and
+   * `threading.note` says why.
+   */
+  threads?: number;
+  /**
+   * Multiply-adds each thread must get before a product is split: smaller products use fewer
+   * threads or stay on the calling thread, where the hand-off would cost more than it saves.
+   * Default 2¹⁸; 0 splits every product (the threaded conformance suite uses it).
+   */
+  minWorkPerThread?: number;
+}
 
 /**
  * The reference backend: every tensor is a dense typed array in this thread and every kernel a
@@ -29,12 +48,27 @@ import { CpuData, cpuData, floatsOf, intsOf, valuesOf } from './storage.js';
  */
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
+  private readonly threadSetup: ThreadingSetup;
+
+  constructor(options: CpuBackendOptions = {}) {
+    this.threadSetup = new ThreadingSetup(options.threads, options.minWorkPerThread);
+  }
+
+  /** How many threads the heavy kernels use, and why fewer than asked for when that is so. */
+  get threading(): Threading {
+    return this.threadSetup.status();
+  }
+
+  /** Stops the worker pool (the tensors stay readable; later products run on the calling thread). */
+  destroy(): void {
+    this.threadSetup.close();
+  }
 
   floatPrecision(): 32 {
     return 32;
   }
 
-  write(values: TypedArray): DataId {
+  write(values: TypedArray, _shape?: Shape, _dtype?: DType): DataId {
     // Core hands over a fresh array it no longer touches, so keeping it saves a copy.
     return new CpuData(values);
   }
@@ -92,7 +126,10 @@ export class CpuBackend implements Backend {
   }
 
   matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): DataId {
-    return new CpuData(matmulKernel(floatsOf(a), a.shape, floatsOf(b), b.shape, transposeA, transposeB));
+    const parallel = this.threadSetup.pool();
+    return new CpuData(
+      matmulKernel(floatsOf(a), a.shape, floatsOf(b), b.shape, transposeA, transposeB, parallel),
+    );
   }
 
   transpose(x: TensorInfo, perm: readonly number[]): DataId {
@@ -141,6 +178,7 @@ export class CpuBackend implements Backend {
         weight.shape,
         bias === null ? null : floatsOf(bias),
         activation,
+        this.threadSetup.pool(),
       ),
     );
   }
@@ -150,7 +188,12 @@ export class CpuBackend implements Backend {
   }
 }
 
-/** Makes a new CPU backend (the factory registered as `cpu`). */
-export function cpuBackend(): Backend {
-  return new CpuBackend();
+/**
+ * Makes a new CPU backend (the factory registered as `cpu`, with the default options).
+ *
+ * @example
+ * registerBackend('cpu-1', () => cpuBackend({ threads: 1 }));
+ */
+export function cpuBackend(options: CpuBackendOptions = {}): CpuBackend {
+  return new CpuBackend(options);
 }

@@ -1,7 +1,7 @@
 import type { FusedActivation, Shape } from '@backprop/core';
 import { splitAtAxis } from './layout.js';
 import { sigmoid } from './math.js';
-import { gemm } from './matmul.js';
+import { gemm, type ParallelGemm } from './matmul.js';
 
 /**
  * Calls `row(start, stride)` for every line of `shape` along `axis`: the line's elements are at
@@ -95,6 +95,7 @@ export function linearKernel(
   weightShape: Shape,
   bias: Float32Array | null,
   activation: FusedActivation,
+  parallel: ParallelGemm | null = null,
 ): Float32Array {
   const [m, k] = xShape;
   const n = weightShape[0];
@@ -107,6 +108,7 @@ export function linearKernel(
     { data: weight, offset: 0, rowStride: 1, colStride: k },
     out,
     0,
+    parallel,
   );
   if (bias === null && activation === 'none') return out;
   for (let i = 0; i < m; i++) {

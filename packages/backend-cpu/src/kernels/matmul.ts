@@ -7,6 +7,14 @@
  * widened once when packed rather than at every use, and the running sums are doubles.
  */
 
+import {
+  GEMM_JOB_LENGTH,
+  gemmJob,
+  type MacroKernel,
+  packPanels,
+  SIMD_PACK_FLOATS,
+  simdGemmShare,
+} from './simd-gemm.js';
 import { macroKernelModuleBytes } from './simd-macro-kernel.js';
 
 /** Rows of A and columns of B per micro-kernel call: the 4×4 register tile. */
@@ -28,43 +36,6 @@ export interface MatrixView {
   offset: number;
   rowStride: number;
   colStride: number;
-}
-
-/** Where packed panels go: a scratch array and the element the first panel starts at. */
-interface PackTarget {
-  array: Float64Array | Float32Array;
-  start: number;
-}
-
-/**
- * Rows [r0, r0+count) × depth [p0, p0+kc) of `m` as panels of `width` rows, depth-major,
- * zero-padded past the last row. A is packed as it is; B as Bᵀ (`transposed(b)`), so that its
- * columns become the rows of the panels.
- */
-function packPanels(
-  m: MatrixView,
-  r0: number,
-  count: number,
-  p0: number,
-  kc: number,
-  width: number,
-  target: PackTarget,
-): void {
-  const { data, offset, rowStride, colStride } = m;
-  const packed = target.array;
-  let at = target.start;
-  for (let ir = 0; ir < count; ir += width) {
-    const rows = Math.min(width, count - ir);
-    for (let p = 0; p < kc; p++) {
-      const base = offset + (r0 + ir) * rowStride + (p0 + p) * colStride;
-      for (let r = 0; r < width; r++) packed[at++] = r < rows ? data[base + r * rowStride] : 0;
-    }
-  }
-}
-
-/** The same matrix read transposed: its strides swapped. */
-function transposed(m: MatrixView): MatrixView {
-  return { data: m.data, offset: m.offset, rowStride: m.colStride, colStride: m.rowStride };
 }
 
 /**
@@ -141,9 +112,28 @@ function scratchB(size: number): Float64Array {
 }
 
 /**
+ * Runs a SIMD gemm on several threads (the worker pool). `gemm` returns false when it will not
+ * (the product is too small to pay for the hand-off, or too large for its shared memory), and the
+ * caller then runs the product on its own thread.
+ */
+export interface ParallelGemm {
+  gemm(
+    m: number,
+    n: number,
+    k: number,
+    a: MatrixView,
+    b: MatrixView,
+    c: Float32Array,
+    cOffset: number,
+  ): boolean;
+}
+
+/**
  * C += A · B for an m×k matrix A and a k×n matrix B given as views (a transposed operand is the
- * same data with its strides swapped), into the dense row-major m×n block of `c` at `cOffset`.
- * Runs the WebAssembly SIMD macro-kernel where the runtime has it, else the JavaScript one.
+ * same data with its strides swapped), into the dense row-major m×n block of `c` at `cOffset`
+ * (which must hold zeros: the SIMD path writes its sum there). Runs the WebAssembly SIMD
+ * macro-kernel where the runtime has it, on `parallel`'s threads when it takes the product, else
+ * the JavaScript one.
  */
 export function gemm(
   m: number,
@@ -153,11 +143,12 @@ export function gemm(
   b: MatrixView,
   c: Float32Array,
   cOffset: number,
+  parallel: ParallelGemm | null = null,
 ): void {
   if (m === 0 || n === 0 || k === 0) return;
   const simd = simdMacroKernel();
-  if (simd) gemmSimd(simd, m, n, k, a, b, c, cOffset);
-  else gemmScalar(m, n, k, a, b, c, cOffset);
+  if (!simd) gemmScalar(m, n, k, a, b, c, cOffset);
+  else if (!parallel?.gemm(m, n, k, a, b, c, cOffset)) gemmSimd(simd, m, n, k, a, b, c, cOffset);
 }
 
 /** The JavaScript path: double-precision panels and the 4×4 micro-kernel above. */
@@ -174,36 +165,26 @@ export function gemmScalar(
   const packedA = scratchA(roundUp(Math.min(m, MC), MR) * kcMax);
   const packedB = scratchB(roundUp(Math.min(n, NC), NR) * kcMax);
   const sizes = { mr: MR, nr: NR, mc: MC, nc: NC };
-  forEachBlock(
-    m,
-    n,
-    k,
-    a,
-    b,
-    sizes,
-    { array: packedA, start: 0 },
-    { array: packedB, start: 0 },
-    (i0, mc, j0, nc, kc) => {
-      for (let jr = 0; jr < nc; jr += NR) {
-        const cols = Math.min(NR, nc - jr);
-        for (let ir = 0; ir < mc; ir += MR) {
-          const rows = Math.min(MR, mc - ir);
-          microKernel(
-            kc,
-            packedA,
-            ir * kc,
-            packedB,
-            jr * kc,
-            c,
-            cOffset + (i0 + ir) * n + j0 + jr,
-            n,
-            rows,
-            cols,
-          );
-        }
+  forEachBlock(m, n, k, a, b, sizes, packedA, packedB, (i0, mc, j0, nc, kc) => {
+    for (let jr = 0; jr < nc; jr += NR) {
+      const cols = Math.min(NR, nc - jr);
+      for (let ir = 0; ir < mc; ir += MR) {
+        const rows = Math.min(MR, mc - ir);
+        microKernel(
+          kc,
+          packedA,
+          ir * kc,
+          packedB,
+          jr * kc,
+          c,
+          cOffset + (i0 + ir) * n + j0 + jr,
+          n,
+          rows,
+          cols,
+        );
       }
-    },
-  );
+    }
+  });
 }
 
 /** Register tile (mr × nr) and cache blocks (mc rows of A, nc columns of B) of one matmul path. */
@@ -215,7 +196,7 @@ interface Blocking {
 }
 
 /**
- * Goto's loop nest, shared by both paths: for each block of `nc` columns and `KC` depth, B is
+ * Goto's loop nest of the JavaScript path (simdGemmShare has its own): for each block of `nc` columns and `KC` depth, B is
  * packed once; then for each block of `mc` rows, A is packed and `block` multiplies the two.
  */
 function forEachBlock(
@@ -225,41 +206,26 @@ function forEachBlock(
   a: MatrixView,
   b: MatrixView,
   sizes: Blocking,
-  packedA: PackTarget,
-  packedB: PackTarget,
+  packedA: Float64Array,
+  packedB: Float64Array,
   block: (i0: number, mc: number, j0: number, nc: number, kc: number) => void,
 ): void {
-  const bt = transposed(b);
   for (let j0 = 0; j0 < n; j0 += sizes.nc) {
     const nc = Math.min(sizes.nc, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
-      packPanels(bt, j0, nc, p0, kc, sizes.nr, packedB);
+      // B is packed as Bᵀ (strides swapped), so that its columns become the rows of the panels.
+      packPanels(b.data, b.offset, b.colStride, b.rowStride, j0, nc, p0, kc, sizes.nr, packedB, 0);
       for (let i0 = 0; i0 < m; i0 += sizes.mc) {
         const mc = Math.min(sizes.mc, m - i0);
-        packPanels(a, i0, mc, p0, kc, sizes.mr, packedA);
+        packPanels(a.data, a.offset, a.rowStride, a.colStride, i0, mc, p0, kc, sizes.mr, packedA, 0);
         block(i0, mc, j0, nc, kc);
       }
     }
   }
 }
 
-/** Tile and block sizes of the SIMD path: a 4×8 register tile, the same cache blocking as above. */
-const SIMD_MR = 4;
-const SIMD_NR = 8;
-const SIMD_MC = 64;
-const SIMD_NC = 512;
-
-type MacroKernel = (
-  mc: number,
-  nc: number,
-  kc: number,
-  pa: number,
-  pb: number,
-  pc: number,
-  ldc: number,
-) => void;
-
+/** The SIMD macro-kernel and the (unshared) memory it works in on this thread. */
 interface SimdKernel {
   macro: MacroKernel;
   memory: WebAssembly.Memory;
@@ -291,9 +257,18 @@ export function matmulPath(): 'wasm-simd' | 'javascript' {
   return simdMacroKernel() ? 'wasm-simd' : 'javascript';
 }
 
+/** The rows of C the SIMD path works on: n rounded up to whole 8-column tiles. */
+export const simdRowLength = (n: number) => roundUp(n, 8);
+
+/** Floats of C the SIMD path works on: m×n padded to whole 4×8 tiles. */
+export const simdCFloats = (m: number, n: number) => roundUp(m, 4) * simdRowLength(n);
+
+/** A job for this thread alone, reused between calls. */
+const localJob = new Int32Array(GEMM_JOB_LENGTH);
+
 /**
- * The SIMD path: C is accumulated in float32 in WebAssembly memory, padded to whole 4×8 tiles,
- * with the packed panels of A and B behind it; the m×n result is then added into `c`.
+ * The SIMD path on this thread: C is accumulated in float32 in WebAssembly memory, padded to whole
+ * 4×8 tiles, with the packing scratch behind it; the m×n result is then added into `c`.
  */
 function gemmSimd(
   kernel: SimdKernel,
@@ -305,41 +280,47 @@ function gemmSimd(
   c: Float32Array,
   cOffset: number,
 ): void {
-  const ldc = roundUp(n, SIMD_NR);
-  const kcMax = Math.min(k, KC);
-  const cSize = roundUp(m, SIMD_MR) * ldc;
-  const aStart = cSize;
-  const bStart = aStart + roundUp(Math.min(m, SIMD_MC), SIMD_MR) * kcMax;
-  const floats = bStart + roundUp(Math.min(n, SIMD_NC), SIMD_NR) * kcMax;
+  const ldc = simdRowLength(n);
+  const cSize = simdCFloats(m, n);
+  const floats = cSize + SIMD_PACK_FLOATS;
   const needed = Math.ceil((floats * 4) / 65536) - kernel.memory.buffer.byteLength / 65536;
   if (needed > 0) kernel.memory.grow(needed);
   const heap = new Float32Array(kernel.memory.buffer);
   heap.fill(0, 0, cSize);
-  const sizes = { mr: SIMD_MR, nr: SIMD_NR, mc: SIMD_MC, nc: SIMD_NC };
-  forEachBlock(
+  gemmJob(localJob, {
     m,
     n,
     k,
-    a,
-    b,
-    sizes,
-    { array: heap, start: aStart },
-    { array: heap, start: bStart },
-    (i0, mc, j0, nc, kc) =>
-      kernel.macro(
-        roundUp(mc, SIMD_MR),
-        roundUp(nc, SIMD_NR),
-        kc,
-        aStart * 4,
-        bStart * 4,
-        (i0 * ldc + j0) * 4,
-        ldc * 4,
-      ),
-  );
+    aOffset: a.offset,
+    aRowStride: a.rowStride,
+    aColStride: a.colStride,
+    bOffset: b.offset,
+    bRowStride: b.rowStride,
+    bColStride: b.colStride,
+    cAt: 0,
+    ldc,
+    packAt: cSize,
+    packStride: SIMD_PACK_FLOATS,
+    splitColumns: false,
+  });
+  simdGemmShare(kernel.macro, heap, a.data, b.data, localJob, 0, 1, packPanels);
+  addPaddedInto(heap, 0, ldc, m, n, c, cOffset);
+}
+
+/** c[cOffset..] (dense m×n) += the m×n corner of the padded block at `from` whose rows are `ldc` apart. */
+export function addPaddedInto(
+  heap: Float32Array,
+  from: number,
+  ldc: number,
+  m: number,
+  n: number,
+  c: Float32Array,
+  cOffset: number,
+): void {
   for (let i = 0; i < m; i++) {
-    const from = i * ldc;
+    const src = from + i * ldc;
     const to = cOffset + i * n;
-    for (let j = 0; j < n; j++) c[to + j] += heap[from + j];
+    for (let j = 0; j < n; j++) c[to + j] += heap[src + j];
   }
 }
 
@@ -354,6 +335,7 @@ export function matmulKernel(
   bShape: readonly number[],
   transposeA: boolean,
   transposeB: boolean,
+  parallel: ParallelGemm | null = null,
 ): Float32Array {
   const [batch, aRows, aCols] = aShape;
   const [, bRows, bCols] = bShape;
@@ -369,6 +351,7 @@ export function matmulKernel(
       { data: b, offset: i * k * n, rowStride: transposeB ? 1 : n, colStride: transposeB ? k : 1 },
       out,
       i * m * n,
+      parallel,
     );
   }
   return out;

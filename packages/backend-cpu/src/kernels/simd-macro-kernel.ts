@@ -131,12 +131,18 @@ function body(): number[] {
   return [...uleb(locals.length + code.length), ...locals, ...code];
 }
 
-/** The module's bytes: one function `macro`, memory imported as `env.memory`. */
-export function macroKernelModuleBytes(): Uint8Array<ArrayBuffer> {
+/**
+ * The module's bytes: one function `macro`, memory imported as `env.memory`. With `sharedMaxPages`
+ * the import is a shared memory of at most that many 64 KiB pages (what the worker pool hands every
+ * thread); without it, a plain memory of at least one page.
+ */
+export function macroKernelModuleBytes(sharedMaxPages?: number): Uint8Array<ArrayBuffer> {
+  // Memory limits: flags 0x00 = min only; 0x03 = shared, with min and max.
+  const limits = sharedMaxPages === undefined ? [0x00, 0x01] : [0x03, 0x01, ...uleb(sharedMaxPages)];
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [1, 0x60, 7, ...new Array<number>(7).fill(I32), 0]),
-    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x01]),
+    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, ...limits]),
     ...section(3, [1, 0]),
     ...section(7, [1, ...name('macro'), 0x00, 0]),
     ...section(10, [1, ...body()]),

@@ -1,0 +1,154 @@
+/**
+ * The SIMD matmul over one thread's share of the output, the same code on the calling thread and in
+ * the worker pool's threads: the pool sends the source text of `packPanels` and `simdGemmShare` to
+ * its workers, so neither may use anything but its parameters and globals (no imports, no module
+ * constants, no nested functions: a bundler could rename or wrap them).
+ */
+
+/** The macro-kernel's export: see simd-macro-kernel.ts. */
+export type MacroKernel = (
+  mc: number,
+  nc: number,
+  kc: number,
+  pa: number,
+  pb: number,
+  pc: number,
+  ldc: number,
+) => void;
+
+/** Cache blocking of the SIMD path (the register tile, 4×8, is fixed by the macro-kernel). */
+export const SIMD_BLOCKING = { mc: 64, nc: 512, kc: 256 } as const;
+
+/** Floats of packing scratch each thread needs: one MC×KC panel block of A and one NC×KC of B. */
+export const SIMD_PACK_FLOATS = (SIMD_BLOCKING.mc + SIMD_BLOCKING.nc) * SIMD_BLOCKING.kc;
+
+/** Length of a gemm job: the fields `gemmJob` writes and `simdGemmShare` reads, in this order. */
+export const GEMM_JOB_LENGTH = 17;
+
+/**
+ * Writes a gemm job into `job` (at least `GEMM_JOB_LENGTH` long): C (m×n, rows `ldc` floats apart,
+ * at float `cAt` of the heap) = A (m×k, element (r, p) at `a[aOffset + r·aRowStride + p·aColStride]`)
+ * · B (k×n, likewise), each thread packing into `packStride` floats of the heap from `packAt` on.
+ * `splitColumns` splits the work among threads by columns of C instead of rows.
+ */
+export function gemmJob(
+  job: Int32Array,
+  fields: {
+    m: number;
+    n: number;
+    k: number;
+    aOffset: number;
+    aRowStride: number;
+    aColStride: number;
+    bOffset: number;
+    bRowStride: number;
+    bColStride: number;
+    cAt: number;
+    ldc: number;
+    packAt: number;
+    packStride: number;
+    splitColumns: boolean;
+  },
+): void {
+  const f = fields;
+  const { mc, nc, kc } = SIMD_BLOCKING;
+  job.set([
+    f.m,
+    f.n,
+    f.k,
+    f.aOffset,
+    f.aRowStride,
+    f.aColStride,
+    f.bOffset,
+    f.bRowStride,
+    f.bColStride,
+    f.cAt,
+    f.ldc,
+    f.packAt,
+    f.packStride,
+    f.splitColumns ? 1 : 0,
+    mc,
+    nc,
+    kc,
+  ]);
+}
+
+/**
+ * Rows [r0, r0+count) × depth [p0, p0+kc) of the matrix whose element (r, p) is
+ * `data[offset + r·rowStride + p·colStride]`, as panels of `width` rows, depth-major, into
+ * `packed` from index `at`; rows past the last are zero. B is packed as Bᵀ (strides swapped), so
+ * that its columns become the rows of the panels.
+ */
+export function packPanels(
+  data: Float32Array,
+  offset: number,
+  rowStride: number,
+  colStride: number,
+  r0: number,
+  count: number,
+  p0: number,
+  kc: number,
+  width: number,
+  packed: Float32Array | Float64Array,
+  at: number,
+): void {
+  let to = at;
+  for (let ir = 0; ir < count; ir += width) {
+    const rows = Math.min(width, count - ir);
+    for (let p = 0; p < kc; p++) {
+      const base = offset + (r0 + ir) * rowStride + (p0 + p) * colStride;
+      for (let r = 0; r < width; r++) packed[to++] = r < rows ? data[base + r * rowStride] : 0;
+    }
+  }
+}
+
+/**
+ * Thread `thread` of `threads`' share of the job: a contiguous run of whole 4-row (or 8-column)
+ * tiles of C, so no two threads ever write one tile. C must be zero before the first share runs; it
+ * is accumulated in float32 over depth blocks of KC in the same order whatever the share, so the
+ * result is bit-identical for any thread count. `a` and `b` are the arrays the job's offsets index
+ * (the heap itself in the workers); `pack` is `packPanels`.
+ */
+export function simdGemmShare(
+  macro: MacroKernel,
+  heap: Float32Array,
+  a: Float32Array,
+  b: Float32Array,
+  job: Int32Array,
+  thread: number,
+  threads: number,
+  pack: typeof packPanels,
+): void {
+  const [m, n, k, aOffset, aRowStride, aColStride, bOffset, bRowStride, bColStride, cAt, ldc, packAt] = job;
+  const [packStride, splitColumns, MC, NC, KC] = [job[12], job[13], job[14], job[15], job[16]];
+  const tiles = splitColumns ? Math.ceil(n / 8) : Math.ceil(m / 4);
+  const first = Math.floor((tiles * thread) / threads);
+  const last = Math.floor((tiles * (thread + 1)) / threads);
+  const rowStart = splitColumns ? 0 : first * 4;
+  const rowEnd = splitColumns ? m : Math.min(m, last * 4);
+  const colStart = splitColumns ? first * 8 : 0;
+  const colEnd = splitColumns ? Math.min(n, last * 8) : n;
+  if (rowStart >= rowEnd || colStart >= colEnd) return;
+  const aPack = packAt + thread * packStride;
+  const bPack = aPack + MC * KC;
+  for (let j0 = colStart; j0 < colEnd; j0 += NC) {
+    const nc = Math.min(NC, colEnd - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = Math.min(KC, k - p0);
+      pack(b, bOffset, bColStride, bRowStride, j0, nc, p0, kc, 8, heap, bPack);
+      for (let i0 = rowStart; i0 < rowEnd; i0 += MC) {
+        const mc = Math.min(MC, rowEnd - i0);
+        pack(a, aOffset, aRowStride, aColStride, i0, mc, p0, kc, 4, heap, aPack);
+        macro(
+          Math.ceil(mc / 4) * 4,
+          Math.ceil(nc / 8) * 8,
+          kc,
+          aPack * 4,
+          bPack * 4,
+          (cAt + i0 * ldc + j0) * 4,
+          ldc * 4,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,204 @@
+import type { MatrixView, ParallelGemm } from '../kernels/matmul.js';
+import { addPaddedInto, simdCFloats, simdRowLength } from '../kernels/matmul.js';
+import {
+  gemmJob,
+  type MacroKernel,
+  packPanels,
+  SIMD_PACK_FLOATS,
+  simdGemmShare,
+} from '../kernels/simd-gemm.js';
+import { macroKernelModuleBytes } from '../kernels/simd-macro-kernel.js';
+import { CONTROL } from './control.js';
+import { canBlock, type WorkerHandle, workerStarter } from './platform.js';
+import { type WorkerStart, workerSource } from './worker-source.js';
+
+/** The shared memory's ceiling, in 64 KiB pages (1 GiB): a product that needs more runs on one thread. */
+const MAX_PAGES = 16384;
+const PAGE_BYTES = 65536;
+/** How long a new pool waits for its workers to start, where the calling thread may block. */
+const START_TIMEOUT_MS = 5000;
+
+/**
+ * The worker pool behind the cpu backend's matmul: `threads − 1` workers and the calling thread
+ * split each large product by whole tiles of rows (or columns) of C, all in one shared
+ * WebAssembly.Memory.
+ *
+ * Why one shared memory rather than a memory per worker with copies: every thread packs its
+ * panels straight from the operands and the macro-kernel writes its tiles straight into C, so a
+ * product costs one copy of A and B into the memory and one of C out, whatever the thread count;
+ * separate memories would add a copy of the operands per worker and a gather of C. The backend's
+ * tensors stay ordinary typed arrays: copying the operands in costs a few percent of a product
+ * this size (see the README), less than making every tensor a SharedArrayBuffer would cost the
+ * small ops that never leave the calling thread.
+ *
+ * The Backend interface is synchronous, so the calling thread takes its own share of the product
+ * and then waits for the workers: `Atomics.wait` where it may block (Node, main thread included,
+ * and workers), a spin on `Atomics.load` on a browser page's main thread.
+ */
+export class GemmPool implements ParallelGemm {
+  private readonly heapMemory: WebAssembly.Memory;
+  private readonly control: Int32Array;
+  private readonly job: Int32Array;
+  private readonly macro: MacroKernel;
+  private readonly workers: WorkerHandle[];
+  private readonly blocks = canBlock();
+  private closed = false;
+
+  private constructor(
+    /** Threads in a full job, the calling thread included. */
+    readonly threads: number,
+    /** Multiply-adds a thread must get for a product to be split that many ways. */
+    private readonly minWorkPerThread: number,
+    memory: WebAssembly.Memory,
+    control: SharedArrayBuffer,
+    macro: MacroKernel,
+    workers: WorkerHandle[],
+  ) {
+    this.heapMemory = memory;
+    this.control = new Int32Array(control);
+    this.job = this.control.subarray(CONTROL.job, CONTROL.length);
+    this.macro = macro;
+    this.workers = workers;
+  }
+
+  /**
+   * Starts a pool of `threads` threads (the calling thread and `threads − 1` workers), or says why
+   * this runtime cannot (no SharedArrayBuffer, a page that is not cross-origin isolated, no shared
+   * WebAssembly memory).
+   */
+  static create(threads: number, minWorkPerThread: number): GemmPool | string {
+    const starter = workerStarter();
+    if (!starter.ok) return starter.reason;
+    let memory: WebAssembly.Memory;
+    let macro: MacroKernel;
+    const moduleBytes = macroKernelModuleBytes(MAX_PAGES);
+    try {
+      memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes), { env: { memory } });
+      macro = instance.exports.macro as MacroKernel;
+    } catch (error) {
+      return `shared WebAssembly memory is unavailable (${(error as Error).message})`;
+    }
+    const control = new SharedArrayBuffer(CONTROL.length * 4);
+    const source = workerSource();
+    const start: WorkerStart = { moduleBytes, memory, control, layout: { ...CONTROL } };
+    const workers: WorkerHandle[] = [];
+    for (let i = 1; i < threads; i++) {
+      // A worker that fails never takes a slot, so it is never given work.
+      const worker = starter.start(source, () => {});
+      worker.postMessage(start);
+      workers.push(worker);
+    }
+    const pool = new GemmPool(threads, minWorkPerThread, memory, control, macro, workers);
+    pool.awaitWorkers();
+    return pool;
+  }
+
+  /** Workers that have started and take work. */
+  get workersReady(): number {
+    return Atomics.load(this.control, CONTROL.ready);
+  }
+
+  /**
+   * Waits (where this thread may block) until every worker has started, so that the first products
+   * already use them; elsewhere they join as they start.
+   */
+  private awaitWorkers(): void {
+    if (!this.blocks) return;
+    const deadline = performance.now() + START_TIMEOUT_MS;
+    for (;;) {
+      const ready = Atomics.load(this.control, CONTROL.ready);
+      const left = deadline - performance.now();
+      if (ready >= this.workers.length || left <= 0) return;
+      Atomics.wait(this.control, CONTROL.ready, ready, left);
+    }
+  }
+
+  gemm(
+    m: number,
+    n: number,
+    k: number,
+    a: MatrixView,
+    b: MatrixView,
+    c: Float32Array,
+    cOffset: number,
+  ): boolean {
+    if (this.closed) return false;
+    const splitColumns = n > m;
+    const tiles = splitColumns ? Math.ceil(n / 8) : Math.ceil(m / 4);
+    const byWork = this.minWorkPerThread > 0 ? Math.floor((m * n * k) / this.minWorkPerThread) : this.threads;
+    const threads = Math.min(this.threads, 1 + this.workersReady, byWork, tiles);
+    if (threads < 2) return false;
+
+    const aSpan = span(a, m, k);
+    const bSpan = span(b, k, n);
+    const ldc = simdRowLength(n);
+    const cSize = simdCFloats(m, n);
+    const aAt = 0;
+    const bAt = aAt + aSpan;
+    const cAt = bAt + bSpan;
+    const packAt = cAt + cSize;
+    const floats = packAt + threads * SIMD_PACK_FLOATS;
+    if (!this.reserve(floats)) return false;
+
+    const heap = new Float32Array(this.heapMemory.buffer);
+    heap.set(a.data.subarray(a.offset, a.offset + aSpan), aAt);
+    heap.set(b.data.subarray(b.offset, b.offset + bSpan), bAt);
+    heap.fill(0, cAt, cAt + cSize);
+    gemmJob(this.job, {
+      m,
+      n,
+      k,
+      aOffset: aAt,
+      aRowStride: a.rowStride,
+      aColStride: a.colStride,
+      bOffset: bAt,
+      bRowStride: b.rowStride,
+      bColStride: b.colStride,
+      cAt,
+      ldc,
+      packAt,
+      packStride: SIMD_PACK_FLOATS,
+      splitColumns,
+    });
+    const control = this.control;
+    Atomics.store(control, CONTROL.done, 0);
+    Atomics.store(control, CONTROL.threads, threads);
+    Atomics.add(control, CONTROL.generation, 1);
+    Atomics.notify(control, CONTROL.generation);
+
+    simdGemmShare(this.macro, heap, heap, heap, this.job, 0, threads, packPanels);
+    const workers = threads - 1;
+    for (;;) {
+      const done = Atomics.load(control, CONTROL.done);
+      if (done === workers) break;
+      if (this.blocks) Atomics.wait(control, CONTROL.done, done);
+    }
+    addPaddedInto(heap, cAt, ldc, m, n, c, cOffset);
+    return true;
+  }
+
+  /** Grows the shared memory to hold `floats` floats; false past its ceiling. */
+  private reserve(floats: number): boolean {
+    const pages = Math.ceil((floats * 4) / PAGE_BYTES);
+    if (pages > MAX_PAGES) return false;
+    const have = this.heapMemory.buffer.byteLength / PAGE_BYTES;
+    if (pages > have) this.heapMemory.grow(pages - have);
+    return true;
+  }
+
+  /** Stops the workers; later products run on the calling thread. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.control, CONTROL.stop, 1);
+    Atomics.add(this.control, CONTROL.generation, 1);
+    Atomics.notify(this.control, CONTROL.generation);
+    for (const worker of this.workers) worker.terminate();
+  }
+}
+
+/** Elements from a view's first to its last element of an r×c matrix: the dense block that holds it. */
+function span(view: MatrixView, rows: number, cols: number): number {
+  return (rows - 1) * view.rowStride + (cols - 1) * view.colStride + 1;
+}

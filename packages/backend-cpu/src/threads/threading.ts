@@ -1,0 +1,91 @@
+import { ArgumentError } from '@backprop/core';
+import { matmulPath } from '../kernels/matmul.js';
+import { GemmPool } from './gemm-pool.js';
+import { availableCores, environmentVariable } from './platform.js';
+
+/** The environment variable that sets the default thread count (for the trainer, the bench, scripts). */
+export const THREADS_VARIABLE = 'BACKPROP_CPU_THREADS';
+
+/** Default multiply-adds per thread before a product is split (about 20–40 µs of work per thread). */
+const DEFAULT_MIN_WORK_PER_THREAD = 2 ** 18;
+
+/** How the backend's heavy kernels use threads. */
+export interface Threading {
+  /** Threads asked for: the option, else the environment variable, else the cores available. */
+  requested: number;
+  /** Where `requested` came from. */
+  source: 'option' | 'environment' | 'cores';
+  /** Threads a large product runs on, the calling thread included (1 until the pool has started, and where it cannot). */
+  threads: number;
+  /** Why `threads` is below `requested`, or null. */
+  note: string | null;
+}
+
+/**
+ * The backend's thread settings and its worker pool, started at the first product large enough
+ * to be split (so a backend that never multiplies large matrices starts no workers).
+ */
+export class ThreadingSetup {
+  private readonly requested: number;
+  private readonly source: Threading['source'];
+  private readonly minWork: number;
+  private started: GemmPool | null = null;
+  private note: string | null = null;
+  private tried = false;
+
+  constructor(threads: number | undefined, minWorkPerThread: number | undefined) {
+    const fromEnvironment = environmentVariable(THREADS_VARIABLE);
+    if (threads !== undefined) {
+      this.requested = checkThreads(threads, 'cpuBackend({ threads })');
+      this.source = 'option';
+    } else if (fromEnvironment !== undefined && fromEnvironment.trim() !== '') {
+      this.requested = checkThreads(Number(fromEnvironment), `${THREADS_VARIABLE}=${fromEnvironment}`);
+      this.source = 'environment';
+    } else {
+      this.requested = availableCores();
+      this.source = 'cores';
+    }
+    if (minWorkPerThread !== undefined && !(Number.isFinite(minWorkPerThread) && minWorkPerThread >= 0))
+      throw new ArgumentError(
+        `cpuBackend: minWorkPerThread must be a finite number ≥ 0, got ${minWorkPerThread}`,
+      );
+    this.minWork = minWorkPerThread ?? DEFAULT_MIN_WORK_PER_THREAD;
+  }
+
+  /** The pool, started on first use; null with one thread or where threads are unavailable. */
+  pool(): GemmPool | null {
+    if (this.tried) return this.started;
+    this.tried = true;
+    if (this.requested <= 1) return null;
+    if (matmulPath() !== 'wasm-simd') {
+      this.fallBack('WebAssembly SIMD is unavailable, so matmul runs its JavaScript kernel on one thread');
+      return null;
+    }
+    const pool = GemmPool.create(this.requested, this.minWork);
+    if (typeof pool === 'string') this.fallBack(pool);
+    else this.started = pool;
+    return this.started;
+  }
+
+  /** One thread, with the reason kept for `threading.note` and said once when threads were asked for. */
+  private fallBack(reason: string): void {
+    this.note = `cpu backend: running on one thread: ${reason}`;
+    if (this.source !== 'cores') console.warn(this.note);
+  }
+
+  status(): Threading {
+    const threads = this.started ? Math.min(this.started.threads, 1 + this.started.workersReady) : 1;
+    return { requested: this.requested, source: this.source, threads, note: this.note };
+  }
+
+  close(): void {
+    this.started?.close();
+    this.started = null;
+  }
+}
+
+function checkThreads(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new ArgumentError(`${what}: the thread count must be a whole number ≥ 1, got ${value}`);
+  return value;
+}

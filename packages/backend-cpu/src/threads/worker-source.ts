@@ -1,0 +1,62 @@
+import { packPanels, simdGemmShare } from '../kernels/simd-gemm.js';
+
+/**
+ * The worker's start message: the macro-kernel module built for shared memory, that memory, the
+ * control block and its layout (control.ts).
+ */
+export interface WorkerStart {
+  moduleBytes: Uint8Array;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  layout: Record<string, number>;
+}
+
+/**
+ * The worker's whole program as source text, run with `new Worker(source, { eval: true })` in Node
+ * and from a Blob URL in a browser, so no separate file has to be found next to the ESM, CommonJS or
+ * TypeScript build. The gemm itself is the same function the calling thread runs
+ * (`simdGemmShare`, with `packPanels`), inlined from its own source text.
+ *
+ * The worker compiles the module, then loops: it sleeps on the control block's generation
+ * (Atomics.wait is allowed in every worker), computes its share of the job when its slot is in it,
+ * counts itself done and wakes the calling thread when it is the last. It leaves the loop on stop.
+ */
+export function workerSource(): string {
+  return `"use strict";
+const packPanels = ${packPanels.toString()};
+const simdGemmShare = ${simdGemmShare.toString()};
+function run(start) {
+  const L = start.layout;
+  const memory = start.memory;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(start.moduleBytes), { env: { memory } });
+  const macro = instance.exports.macro;
+  const control = new Int32Array(start.control);
+  const job = control.subarray(L.job, L.length);
+  // Read the generation before taking a slot: a job that counts this worker is posted after the slot is taken.
+  let seen = Atomics.load(control, L.generation);
+  const slot = Atomics.add(control, L.ready, 1);
+  Atomics.notify(control, L.ready);
+  let heap = new Float32Array(memory.buffer);
+  for (;;) {
+    Atomics.wait(control, L.generation, seen);
+    const generation = Atomics.load(control, L.generation);
+    if (generation === seen) continue;
+    seen = generation;
+    if (Atomics.load(control, L.stop) !== 0) return;
+    const threads = Atomics.load(control, L.threads);
+    if (slot + 1 >= threads) continue;
+    // The calling thread grows the memory between jobs; a grown memory needs a new view.
+    if (heap.byteLength !== memory.buffer.byteLength) heap = new Float32Array(memory.buffer);
+    simdGemmShare(macro, heap, heap, heap, job, slot + 1, threads, packPanels);
+    if (Atomics.add(control, L.done, 1) + 1 === threads - 1) Atomics.notify(control, L.done);
+  }
+}
+const node = typeof process === "object" && process !== null && typeof process.versions?.node === "string";
+if (node) {
+  const { parentPort } = process.getBuiltinModule?.("node:worker_threads") ?? require("node:worker_threads");
+  parentPort.once("message", (start) => run(start));
+} else {
+  self.onmessage = (event) => { run(event.data); self.close(); };
+}
+`;
+}
