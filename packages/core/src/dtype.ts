@@ -1,3 +1,6 @@
+import { describeValue } from './describe.js';
+import { ArgumentError } from './errors.js';
+
 /** Element types. `bool` holds 0 or 1 (the result of comparisons). */
 export type DType = 'float32' | 'int32' | 'bool';
 
@@ -23,12 +26,49 @@ export function allocArray(dtype: DType, size: number): TypedArray {
   return new Uint8Array(size);
 }
 
-/** Copies `values` into a new array of `dtype` (rounding toward zero for int32, nonzero→1 for bool). */
-export function toDTypeArray(values: ArrayLike<number>, dtype: DType): TypedArray {
+/**
+ * Copies `values` into a new array of `dtype`. Nothing is converted silently: every value must be a
+ * number that `dtype` holds exactly (an int32 integer, 0 or 1 for bool; float32 takes any number),
+ * otherwise an ArgumentError names `op`, the value, its position and the dtype's range.
+ */
+export function toDTypeArray(values: ArrayLike<number>, dtype: DType, op = 'toDTypeArray'): TypedArray {
+  if (dtype !== 'float32' || !isNumberTypedArray(values)) {
+    for (let i = 0; i < values.length; i++) {
+      const problem = valueProblem(values[i], dtype);
+      if (problem !== null) {
+        const where = values.length === 1 ? 'value' : `value at index ${i}`;
+        throw new ArgumentError(
+          `${op}: ${where} ${describeValue(values[i])} ${problem}, so it cannot be stored as ${dtype} (expected ${EXPECTED_VALUES[dtype]})`,
+        );
+      }
+    }
+  }
   const out = allocArray(dtype, values.length);
-  if (dtype === 'bool') for (let i = 0; i < values.length; i++) out[i] = values[i] ? 1 : 0;
-  else out.set(values);
+  out.set(values);
   return out;
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+const EXPECTED_VALUES: Record<DType, string> = {
+  float32: 'numbers',
+  int32: `integers in ${INT32_MIN}..${INT32_MAX}`,
+  bool: '0, 1, true or false',
+};
+
+/** Why `value` cannot be stored in `dtype` exactly, or null when it can (float32 takes NaN and ±Infinity too). */
+function valueProblem(value: unknown, dtype: DType): string | null {
+  if (typeof value !== 'number') return 'is not a number';
+  if (dtype === 'int32') {
+    if (!Number.isInteger(value)) return 'is not an integer';
+    if (value < INT32_MIN || value > INT32_MAX) return 'is outside the int32 range';
+  } else if (dtype === 'bool' && value !== 0 && value !== 1) return 'is not 0 or 1';
+  return null;
+}
+
+function isNumberTypedArray(values: ArrayLike<number>): boolean {
+  return ArrayBuffer.isView(values) && !(values instanceof BigInt64Array || values instanceof BigUint64Array);
 }
 
 /** The dtype two operands are computed in: float32 wins over int32, int32 over bool. */

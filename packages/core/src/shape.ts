@@ -1,4 +1,6 @@
+import { describeValue } from './describe.js';
 import { ArgumentError, ShapeError } from './errors.js';
+import { MAX_ELEMENTS } from './validate.js';
 
 export type Shape = readonly number[];
 
@@ -28,12 +30,28 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-/** Checks that a shape is a list of non-negative integers. */
-export function assertValidShape(op: string, shape: Shape): void {
+/**
+ * The one check every shape argument passes: an array of non-negative integers whose element count
+ * stays within 2³¹ − 1. Throws a ShapeError naming the op, the shape it got and what was expected.
+ */
+export function assertValidShape(op: string, shape: unknown): asserts shape is Shape {
+  if (!Array.isArray(shape)) {
+    throw new ShapeError(
+      `${op}: shape must be an array of non-negative integers (e.g. [2, 3]), got ${describeValue(shape)}`,
+    );
+  }
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`${op}: shape ${formatShape(shape)} must hold non-negative integers`);
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new ShapeError(
+        `${op}: shape [${shape.map(describeValue).join(', ')}] must hold non-negative integers, got ${describeValue(d)}`,
+      );
     }
+  }
+  const size = sizeOf(shape);
+  if (size > MAX_ELEMENTS) {
+    throw new ShapeError(
+      `${op}: shape ${formatShape(shape)} has ${size} elements, more than a tensor can hold (at most ${MAX_ELEMENTS})`,
+    );
   }
 }
 
@@ -57,14 +75,20 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
   return out;
 }
 
-/** Turns a possibly negative axis into 0..rank-1, or throws naming the op. */
+/** Turns a possibly negative axis into 0..rank-1, or throws naming the op, the axis and the allowed range. */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
-  if (!Number.isInteger(axis) || axis < -Math.max(rank, 1) || axis >= Math.max(rank, 1)) {
+  const r = Math.max(rank, 1);
+  if (typeof axis !== 'number' || !Number.isInteger(axis)) {
     throw new ArgumentError(
-      `${op}: axis ${axis} is out of range for a tensor of rank ${rank} (expected -${Math.max(rank, 1)}..${Math.max(rank, 1) - 1})`,
+      `${op}: axis must be an integer in -${r}..${r - 1} for a tensor of rank ${rank}, got ${describeValue(axis)}`,
     );
   }
-  return axis < 0 ? axis + Math.max(rank, 1) : axis;
+  if (axis < -r || axis >= r) {
+    throw new ArgumentError(
+      `${op}: axis ${axis} is out of range for a tensor of rank ${rank} (expected -${r}..${r - 1})`,
+    );
+  }
+  return axis < 0 ? axis + r : axis;
 }
 
 /** Normalizes an axis argument (one, several, or all when undefined) to sorted unique axes. */
@@ -74,7 +98,12 @@ export function normalizeAxes(
   rank: number,
 ): number[] {
   if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
-  const list = typeof axis === 'number' ? [axis] : axis;
+  if (typeof axis !== 'number' && !Array.isArray(axis)) {
+    throw new ArgumentError(
+      `${op}: axis must be an integer, an array of integers or undefined (all axes), got ${describeValue(axis)}`,
+    );
+  }
+  const list: readonly number[] = typeof axis === 'number' ? [axis] : axis;
   const out = list.map((a) => normalizeAxis(op, a, rank));
   if (new Set(out).size !== out.length)
     throw new ArgumentError(`${op}: axis ${JSON.stringify(list)} repeats an axis`);

@@ -1,10 +1,13 @@
 import type { DType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
-import { record, runKernel } from './kernel.js';
+import { resolveDType } from '../validate.js';
+import { assertTensor, record, runKernel } from './kernel.js';
 import { reshape } from './movement.js';
 
 /** Converts to `dtype` (float→int32 truncates toward zero; anything→bool is `x != 0`). Gradients pass float→float only. */
 export function cast(x: Tensor, dtype: DType): Tensor {
+  assertTensor('cast', x);
+  resolveDType('cast', dtype);
   if (x.dtype === dtype) return reshape(x, x.shape);
   const out = runKernel('cast', [x], x.shape, dtype, (b) => b.cast(x.info(), dtype));
   return out;

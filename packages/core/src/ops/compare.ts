@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor.js';
 import { binaryKernel } from './arithmetic.js';
 import { cast } from './cast.js';
 import { zerosLike } from './creation.js';
-import { record, runKernel, scalarLike, type TensorOrScalar, toTensorPair } from './kernel.js';
+import { assertTensor, record, runKernel, scalarLike, type TensorOrScalar, toTensorPair } from './kernel.js';
 import { sumToShape } from './reduce.js';
 
 function compare(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -28,6 +28,7 @@ export const ge = (a: TensorOrScalar, b: TensorOrScalar): Tensor => compare('ge'
 
 /** Picks `a` where `condition` holds, else `b`; all three broadcast together. */
 export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  assertTensor('where', condition, 'condition');
   if (condition.dtype !== 'bool')
     throw new DTypeError(`where: condition must be bool, got ${condition.dtype}`);
   // Two number branches become scalars next to the condition (as torch.where(cond, 1.5, -2) does).
@@ -55,6 +56,7 @@ export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): 
 
 /** Logical not of a bool tensor. */
 export function logicalNot(x: Tensor): Tensor {
+  assertTensor('logicalNot', x);
   if (x.dtype !== 'bool') throw new DTypeError(`logicalNot: expected a bool tensor, got ${x.dtype}`);
   return eq(x, 0);
 }

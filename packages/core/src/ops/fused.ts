@@ -1,5 +1,6 @@
 import type { FusedActivation } from '../backend/backend.js';
-import { ShapeError } from '../errors.js';
+import { describeValue } from '../describe.js';
+import { ArgumentError, ShapeError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { relu, sigmoid, tanh } from './activation.js';
@@ -8,12 +9,14 @@ import { cast } from './cast.js';
 import { gt } from './compare.js';
 import { composite } from './composite.js';
 import { assertIndices, oneHot } from './gather.js';
-import { assertFloat, runKernel } from './kernel.js';
+import { assertFloat, assertTensor, runKernel } from './kernel.js';
 import { matmul } from './matmul.js';
 import { transpose, unsqueeze } from './movement.js';
 import { sum } from './reduce.js';
 import { logSoftmax, softmax } from './softmax.js';
 import { square } from './unary.js';
+
+const FUSED_ACTIVATIONS: readonly FusedActivation[] = ['none', 'relu', 'sigmoid', 'tanh'];
 
 function activate(z: Tensor, activation: FusedActivation): Tensor {
   if (activation === 'relu') return relu(z);
@@ -41,6 +44,13 @@ export function linear(
   activation: FusedActivation = 'none',
 ): Tensor {
   assertFloat('linear', x);
+  assertTensor('linear', weight, 'weight');
+  if (bias !== null) assertTensor('linear', bias, 'bias');
+  if (!FUSED_ACTIVATIONS.includes(activation)) {
+    throw new ArgumentError(
+      `linear: unknown activation ${describeValue(activation)} (expected one of ${FUSED_ACTIVATIONS.map((a) => `'${a}'`).join(', ')})`,
+    );
+  }
   if (
     x.rank !== 2 ||
     weight.rank !== 2 ||
@@ -83,6 +93,7 @@ export function linear(
  */
 export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
   assertFloat('softmaxCrossEntropy', logits);
+  assertTensor('softmaxCrossEntropy', labels, 'labels');
   if (logits.rank !== 2 || labels.rank !== 1 || labels.shape[0] !== logits.shape[0]) {
     throw new ShapeError(
       `softmaxCrossEntropy: logits ${formatShape(logits.shape)} and labels ${formatShape(labels.shape)} do not fit (expected [N, C] and [N])`,

@@ -1,14 +1,16 @@
+import { describeValue } from '../describe.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import { formatShape, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
 import { eq } from './compare.js';
 import { arange, zeros } from './creation.js';
-import { record, runKernel } from './kernel.js';
+import { assertTensor, record, runKernel } from './kernel.js';
 import { reshape, unsqueeze } from './movement.js';
 
 /** Checks that int32 `indices` lie in [0, size), naming the op. */
 export function assertIndices(op: string, indices: Tensor, size: number, axis: number): void {
+  assertTensor(op, indices, 'indices');
   if (indices.dtype !== 'int32') throw new DTypeError(`${op}: indices must be int32, got ${indices.dtype}`);
   const values = readIfCheap(indices);
   if (!values) return;
@@ -36,6 +38,7 @@ function readIfCheap(t: Tensor): ArrayLike<number> | null {
  * `x.shape[:axis] + indices.shape + x.shape[axis+1:]` (TensorFlow's gather).
  */
 export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
+  assertTensor('gather', x);
   const a = normalizeAxis('gather', axis, x.rank);
   assertIndices('gather', indices, x.shape[a], a);
   const flat = indices.rank === 1 ? indices : reshape(indices, [indices.size]);
@@ -53,6 +56,7 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
 
 /** PyTorch's index_select: entries of `x` along `axis` at the 1-D `indices`. */
 export function indexSelect(x: Tensor, axis: number, indices: Tensor): Tensor {
+  assertTensor('indexSelect', indices, 'indices');
   if (indices.rank !== 1)
     throw new ShapeError(`indexSelect: indices must be 1-D, got ${formatShape(indices.shape)}`);
   return gather(x, indices, axis);
@@ -60,6 +64,9 @@ export function indexSelect(x: Tensor, axis: number, indices: Tensor): Tensor {
 
 /** A copy of `x` with slice j of `source` along `axis` added into slice `indices[j]` (repeats accumulate). */
 export function indexAdd(x: Tensor, axis: number, indices: Tensor, source: Tensor): Tensor {
+  assertTensor('indexAdd', x);
+  assertTensor('indexAdd', indices, 'indices');
+  assertTensor('indexAdd', source, 'source');
   const a = normalizeAxis('indexAdd', axis, x.rank);
   if (indices.rank !== 1)
     throw new ShapeError(`indexAdd: indices must be 1-D, got ${formatShape(indices.shape)}`);
@@ -82,8 +89,12 @@ export function indexAdd(x: Tensor, axis: number, indices: Tensor, source: Tenso
 /** One-hot rows for int32 class indices: shape `indices.shape + [numClasses]`, float32 unless asked. */
 export function oneHot(indices: Tensor, numClasses: number, dtype: 'float32' | 'int32' = 'float32'): Tensor {
   if (!Number.isInteger(numClasses) || numClasses <= 0) {
-    throw new ArgumentError(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
+    throw new ArgumentError(
+      `oneHot: numClasses must be a positive integer, got ${describeValue(numClasses)}`,
+    );
   }
+  if (dtype !== 'float32' && dtype !== 'int32')
+    throw new DTypeError(`oneHot: dtype must be 'float32' or 'int32', got ${describeValue(dtype)}`);
   assertIndices('oneHot', indices, numClasses, indices.rank);
   const classes = arange(0, numClasses, 1, { device: indices.device, dtype: 'int32' });
   const column = unsqueeze(indices, -1);

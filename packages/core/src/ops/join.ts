@@ -1,13 +1,22 @@
+import { describeValue } from '../describe.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import { formatShape, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { record, runKernel } from './kernel.js';
+import { assertTensor, record, runKernel } from './kernel.js';
 import { unsqueeze } from './movement.js';
 import { slice } from './slice.js';
 
+/** Checks that `tensors` is a non-empty array of Tensors. */
+function assertTensorList(op: string, tensors: unknown): asserts tensors is readonly Tensor[] {
+  if (!Array.isArray(tensors))
+    throw new ArgumentError(`${op}: expected an array of tensors, got ${describeValue(tensors)}`);
+  if (tensors.length === 0) throw new ArgumentError(`${op}: expected at least one tensor`);
+  for (const [i, t] of tensors.entries()) assertTensor(op, t, `tensor ${i}`);
+}
+
 /** Joins tensors along an existing `axis`; every other dimension must match. */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (tensors.length === 0) throw new ArgumentError('concat: expected at least one tensor');
+  assertTensorList('concat', tensors);
   const first = tensors[0];
   const a = normalizeAxis('concat', axis, first.rank);
   for (const t of tensors) {
@@ -38,7 +47,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
 
 /** Joins same-shape tensors along a new `axis`. */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (tensors.length === 0) throw new ArgumentError('stack: expected at least one tensor');
+  assertTensorList('stack', tensors);
   const first = tensors[0];
   for (const t of tensors) {
     if (t.shape.length !== first.rank || t.shape.some((d, i) => d !== first.shape[i])) {
@@ -56,6 +65,12 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
  * pieces of the listed sizes, like PyTorch's `split`.
  */
 export function split(x: Tensor, sizeOrSections: number | readonly number[], axis = 0): Tensor[] {
+  assertTensor('split', x);
+  if (typeof sizeOrSections !== 'number' && !Array.isArray(sizeOrSections)) {
+    throw new ArgumentError(
+      `split: expected a chunk size or an array of section sizes, got ${describeValue(sizeOrSections)}`,
+    );
+  }
   const a = normalizeAxis('split', axis, x.rank);
   const length = x.shape[a];
   let sizes: number[];

@@ -2,7 +2,7 @@ import { ShapeError } from '../errors.js';
 import { broadcastShapes, formatShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
-import { assertFloat, record, runKernel } from './kernel.js';
+import { assertFloat, assertTensor, record, runKernel } from './kernel.js';
 import { broadcastTo, reshape } from './movement.js';
 
 /**
@@ -47,6 +47,8 @@ export function batchMatmul(a: Tensor, b: Tensor, transposeA = false, transposeB
  * treated as a row (left) or column (right) vector, and leading batch dimensions broadcast.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  assertTensor('matmul', a, 'first operand');
+  assertTensor('matmul', b, 'second operand');
   if (a.rank === 0 || b.rank === 0) {
     throw new ShapeError(
       `matmul: both arguments need at least 1 dimension, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
@@ -83,6 +85,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 /** Dot product of two 1-D tensors. */
 export function dot(a: Tensor, b: Tensor): Tensor {
+  assertTensor('dot', a, 'first operand');
+  assertTensor('dot', b, 'second operand');
   if (a.rank !== 1 || b.rank !== 1 || a.shape[0] !== b.shape[0]) {
     throw new ShapeError(
       `dot: expected two 1-D tensors of equal length, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`,

@@ -1,8 +1,17 @@
+import { describeValue } from '../describe.js';
 import { ENGINE } from '../engine/engine.js';
 import { ArgumentError, ShapeError } from '../errors.js';
-import { broadcastShapes, formatShape, normalizeAxis, type Shape, shapesEqual, sizeOf } from '../shape.js';
+import {
+  assertValidShape,
+  broadcastShapes,
+  formatShape,
+  normalizeAxis,
+  type Shape,
+  shapesEqual,
+  sizeOf,
+} from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { record, runKernel } from './kernel.js';
+import { assertTensor, record, runKernel } from './kernel.js';
 import { sumToShape } from './reduce.js';
 
 /** A view with a new shape over the same data; one dimension may be -1 (inferred). */
@@ -15,12 +24,19 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 }
 
 function inferReshape(x: Tensor, shape: Shape): number[] {
+  assertTensor('reshape', x);
+  if (!Array.isArray(shape))
+    throw new ShapeError(
+      `reshape: shape must be an array of integers (one may be -1), got ${describeValue(shape)}`,
+    );
   const target = [...shape];
   const unknown = target.indexOf(-1);
   if (unknown !== target.lastIndexOf(-1))
     throw new ShapeError(`reshape: only one dimension can be -1, got ${formatShape(shape)}`);
-  if (target.some((d, i) => i !== unknown && (!Number.isInteger(d) || d < 0))) {
-    throw new ShapeError(`reshape: shape ${formatShape(shape)} must hold non-negative integers (or one -1)`);
+  if (target.some((d, i) => i !== unknown && (typeof d !== 'number' || !Number.isInteger(d) || d < 0))) {
+    throw new ShapeError(
+      `reshape: shape [${shape.map(describeValue).join(', ')}] must hold non-negative integers (or one -1)`,
+    );
   }
   if (unknown >= 0) {
     const known = sizeOf(target.filter((_, i) => i !== unknown));
@@ -41,6 +57,7 @@ function inferReshape(x: Tensor, shape: Shape): number[] {
 
 /** Merges dimensions `startDim..endDim` into one. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  assertTensor('flatten', x);
   if (x.rank === 0) return reshape(x, [1]);
   const start = normalizeAxis('flatten', startDim, x.rank);
   const end = normalizeAxis('flatten', endDim, x.rank);
@@ -51,6 +68,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** Removes size-1 dimensions (all, or the one at `axis`). */
 export function squeeze(x: Tensor, axis?: number): Tensor {
+  assertTensor('squeeze', x);
   if (axis === undefined)
     return reshape(
       x,
@@ -66,6 +84,7 @@ export function squeeze(x: Tensor, axis?: number): Tensor {
 
 /** Inserts a size-1 dimension at `axis` (which may be `rank`, or negative). */
 export function unsqueeze(x: Tensor, axis: number): Tensor {
+  assertTensor('unsqueeze', x);
   const a = normalizeAxis('unsqueeze', axis, x.rank + 1);
   const shape = [...x.shape];
   shape.splice(a, 0, 1);
@@ -74,6 +93,9 @@ export function unsqueeze(x: Tensor, axis: number): Tensor {
 
 /** Reorders dimensions: output dimension i is input dimension `perm[i]`. */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
+  assertTensor('permute', x);
+  if (!Array.isArray(perm))
+    throw new ArgumentError(`permute: perm must be an array of axes, got ${describeValue(perm)}`);
   if (perm.length !== x.rank) {
     throw new ShapeError(
       `permute: perm ${JSON.stringify(perm)} has ${perm.length} entries for a tensor of rank ${x.rank} ${formatShape(x.shape)}`,
@@ -94,6 +116,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
 
 /** Swaps two dimensions (the last two by default, the matrix transpose). */
 export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
+  assertTensor('transpose', x);
   if (x.rank < 2) return reshape(x, x.shape);
   const a = normalizeAxis('transpose', dim0, x.rank);
   const b = normalizeAxis('transpose', dim1, x.rank);
@@ -105,6 +128,8 @@ export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
 
 /** Broadcasts to `shape` by repeating size-1 and adding leading dimensions (NumPy rules). */
 export function broadcastTo(x: Tensor, shape: Shape): Tensor {
+  assertTensor('broadcastTo', x);
+  assertValidShape('broadcastTo', shape);
   const target = broadcastShapes('broadcastTo', x.shape, shape);
   if (!shapesEqual(target, shape)) {
     throw new ShapeError(`broadcastTo: cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}`);
@@ -116,6 +141,11 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
 
 /** PyTorch's expand: like broadcastTo, where -1 keeps a dimension's size. */
 export function expand(x: Tensor, shape: Shape): Tensor {
+  assertTensor('expand', x);
+  if (!Array.isArray(shape))
+    throw new ShapeError(
+      `expand: shape must be an array of sizes (-1 keeps one), got ${describeValue(shape)}`,
+    );
   const lead = shape.length - x.rank;
   return broadcastTo(
     x,

@@ -3,15 +3,29 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import type { Axis, ReduceOptions, VarianceOptions } from '../op-options.js';
 import { formatShape, normalizeAxes, normalizeAxis, type Shape, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { checkBoolean, checkNumber, checkOptions } from '../validate.js';
 import { add, div, mul, sub } from './arithmetic.js';
 import { cast } from './cast.js';
 import { eq } from './compare.js';
 import { composite } from './composite.js';
-import { record, runKernel } from './kernel.js';
+import { assertTensor, record, runKernel } from './kernel.js';
 import { broadcastTo, reshape } from './movement.js';
 import { exp, log, sqrt, square } from './unary.js';
 
 export type { Axis, ReduceOptions, VarianceOptions } from '../op-options.js';
+
+/**
+ * The one entry check of every reduction: `x` is a Tensor, `axis` names valid axes and the options
+ * object holds values of the right types. Returns the normalized axes.
+ */
+function reductionAxes(op: string, x: Tensor, axis: Axis, options: unknown): number[] {
+  assertTensor(op, x);
+  const checked = checkOptions<VarianceOptions>(op, options);
+  checkBoolean(op, 'keepDims', checked.keepDims);
+  if (checked.correction !== undefined)
+    checkNumber(op, 'correction', checked.correction, { finite: true, min: 0 });
+  return normalizeAxes(op, axis, x.rank);
+}
 
 function keptShape(shape: Shape, axes: readonly number[]): number[] {
   return shape.map((d, i) => (axes.includes(i) ? 1 : d));
@@ -38,7 +52,7 @@ function reshapeNoGrad(t: Tensor, shape: Shape): Tensor {
 
 /** Sum over `axis` (all axes by default). */
 export function sum(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor {
-  const axes = normalizeAxes('sum', axis, x.rank);
+  const axes = reductionAxes('sum', x, axis, options);
   const keepDims = options.keepDims ?? false;
   if (axes.length === 0) return reshape(x, x.shape);
   const out = reduceKernel('sum', x, axes, keepDims);
@@ -47,13 +61,13 @@ export function sum(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor
 
 /** Mean over `axis` (all axes by default). */
 export function mean(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor {
-  const axes = normalizeAxes('mean', axis, x.rank);
+  const axes = reductionAxes('mean', x, axis, options);
   const count = sizeOf(axes.map((a) => x.shape[a]));
   return div(sum(x, axes, options), count);
 }
 
 function extremum(op: 'max' | 'min', x: Tensor, axis: Axis, options: ReduceOptions): Tensor {
-  const axes = normalizeAxes(op, axis, x.rank);
+  const axes = reductionAxes(op, x, axis, options);
   if (axes.some((a) => x.shape[a] === 0))
     throw new ShapeError(`${op}: cannot reduce over an empty dimension of ${formatShape(x.shape)}`);
   if (axes.length === 0) return reshape(x, x.shape);
@@ -77,7 +91,7 @@ export function min(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor
 
 /** Product over `axis`; its gradient divides by the inputs, so it assumes no zeros. */
 export function prod(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor {
-  const axes = normalizeAxes('prod', axis, x.rank);
+  const axes = reductionAxes('prod', x, axis, options);
   if (axes.length === 0) return reshape(x, x.shape);
   const out = reduceKernel('prod', x, axes, options.keepDims ?? false);
   return record('prod', out, [x], (g) => {
@@ -88,21 +102,22 @@ export function prod(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tenso
 
 /** Variance over `axis`, with Bessel's correction by default (as PyTorch). */
 export function variance(x: Tensor, axis?: Axis, options: VarianceOptions = {}): Tensor {
-  const axes = normalizeAxes('var', axis, x.rank);
+  const axes = reductionAxes('var', x, axis, options);
   const count = sizeOf(axes.map((a) => x.shape[a]));
   const correction = options.correction ?? 1;
   const centered = sub(x, mean(x, axes, { keepDims: true }));
-  return div(sum(square(centered), axes, options), Math.max(count - correction, 0));
+  return div(sum(square(centered), axes, { keepDims: options.keepDims }), Math.max(count - correction, 0));
 }
 
 /** Standard deviation over `axis`, with Bessel's correction by default. */
 export function std(x: Tensor, axis?: Axis, options: VarianceOptions = {}): Tensor {
+  reductionAxes('std', x, axis, options);
   return sqrt(variance(x, axis, options));
 }
 
 /** log(sum(exp(x))) over `axis`, computed stably by subtracting the maximum first. */
 export function logsumexp(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor {
-  const axes = normalizeAxes('logsumexp', axis, x.rank);
+  const axes = reductionAxes('logsumexp', x, axis, options);
   const keepDims = options.keepDims ?? false;
   return composite(
     'logsumexp',
@@ -120,6 +135,7 @@ export function logsumexp(x: Tensor, axis?: Axis, options: ReduceOptions = {}): 
 }
 
 function argReduce(op: ArgReduceOp, x: Tensor, axis: number | undefined, options: ReduceOptions): Tensor {
+  reductionAxes(op, x, undefined, options);
   if (axis === undefined) {
     const flat = reshape(x, [x.size]);
     const out = argReduce(op, flat, 0, {});

@@ -1,10 +1,11 @@
+import { describeValue } from '../describe.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 import type { SliceRange } from '../op-options.js';
-import { formatShape } from '../shape.js';
+import { formatShape, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { arange, zeros } from './creation.js';
 import { indexAdd } from './gather.js';
-import { record, runKernel } from './kernel.js';
+import { assertTensor, record, runKernel } from './kernel.js';
 
 export type { SliceRange } from '../op-options.js';
 
@@ -15,6 +16,17 @@ interface AxisSlice {
 }
 
 function resolveRange(range: SliceRange, size: number, axis: number): AxisSlice {
+  if (range !== null && (!Array.isArray(range) || range.length > 3)) {
+    throw new ArgumentError(
+      `slice: range for axis ${axis} must be null or [start, end, step], got ${describeValue(range)}`,
+    );
+  }
+  for (const part of range ?? []) {
+    if (part != null && (typeof part !== 'number' || !Number.isInteger(part)))
+      throw new ArgumentError(
+        `slice: range ${describeValue(range)} on axis ${axis} must hold integers or null, got ${describeValue(part)}`,
+      );
+  }
   const step = range?.[2] ?? 1;
   if (!Number.isInteger(step) || step === 0)
     throw new ArgumentError(`slice: step must be a non-zero integer, got ${step} on axis ${axis}`);
@@ -41,6 +53,11 @@ function resolveRange(range: SliceRange, size: number, axis: number): AxisSlice 
  * `slice(x, [[1, 5, 2], null])` is `x[1:5:2, :]`; `[null, null, -1]` reverses an axis.
  */
 export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor {
+  assertTensor('slice', x);
+  if (!Array.isArray(ranges))
+    throw new ArgumentError(
+      `slice: ranges must be an array (one range per axis), got ${describeValue(ranges)}`,
+    );
   if (ranges.length > x.rank) {
     throw new ShapeError(
       `slice: ${ranges.length} ranges given for a tensor of rank ${x.rank} ${formatShape(x.shape)}`,
@@ -70,10 +87,18 @@ export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor {
 
 /** `length` entries of `axis` starting at `start` (PyTorch's narrow). */
 export function narrow(x: Tensor, axis: number, start: number, length: number): Tensor {
+  assertTensor('narrow', x);
   const ranges: SliceRange[] = x.shape.map(() => null);
-  const a = axis < 0 ? axis + x.rank : axis;
-  if (a < 0 || a >= x.rank)
-    throw new ArgumentError(`narrow: axis ${axis} is out of range for rank ${x.rank}`);
+  const a = normalizeAxis('narrow', axis, x.rank);
+  if (
+    typeof start !== 'number' ||
+    !Number.isInteger(start) ||
+    typeof length !== 'number' ||
+    !Number.isInteger(length)
+  )
+    throw new ArgumentError(
+      `narrow: start and length must be integers, got start=${describeValue(start)}, length=${describeValue(length)}`,
+    );
   if (start < 0 || length < 0 || start + length > x.shape[a]) {
     throw new ArgumentError(
       `narrow: [${start}, ${start + length}) is outside axis ${axis} of size ${x.shape[a]}`,

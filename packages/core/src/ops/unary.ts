@@ -1,11 +1,12 @@
 import type { UnaryOp } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
+import { checkNumber } from '../validate.js';
 import { add, div, maximum, minimum, mul } from './arithmetic.js';
 import { cast } from './cast.js';
 import { ge, le, where } from './compare.js';
 import { composite } from './composite.js';
 import { zerosLike } from './creation.js';
-import { record, runKernel } from './kernel.js';
+import { assertTensor, record, runKernel } from './kernel.js';
 
 /** Ops that keep integer dtypes; every other unary op computes in float32. */
 const INTEGER_SAFE: ReadonlySet<UnaryOp> = new Set(['neg', 'abs', 'sign', 'square', 'relu']);
@@ -14,6 +15,7 @@ type UnaryGrad = (g: Tensor, x: Tensor, out: Tensor) => Tensor | null;
 
 /** Runs a unary kernel (casting integer input to float32 where the op needs it) and records its gradient. */
 export function unary(op: UnaryOp, x: Tensor, grad: UnaryGrad): Tensor {
+  assertTensor(op, x);
   const input =
     x.dtype === 'float32' || (INTEGER_SAFE.has(op) && x.dtype === 'int32') ? x : cast(x, 'float32');
   const out = runKernel(op, [input], input.shape, input.dtype, (b) => b.unary(op, input.info()));
@@ -45,6 +47,9 @@ export const erf = (x: Tensor): Tensor =>
 
 /** Limits values to [min, max]; the gradient flows where the input is inside the range. */
 export function clamp(x: Tensor, min?: number, max?: number): Tensor {
+  assertTensor('clamp', x);
+  if (min !== undefined) checkNumber('clamp', 'min', min);
+  if (max !== undefined) checkNumber('clamp', 'max', max);
   return composite(
     'clamp',
     [x],

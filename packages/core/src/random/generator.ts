@@ -1,3 +1,6 @@
+import { describeValue } from '../describe.js';
+import { ArgumentError } from '../errors.js';
+
 /** State of the seeded generator: xoshiro128** words, saved in checkpoints to replay a run. */
 export interface GeneratorState {
   readonly s: readonly [number, number, number, number];
@@ -14,7 +17,10 @@ export class Generator {
     this.seed(seed);
   }
 
+  /** Re-seeds from an integer (taken modulo 2³², as the state words are 32-bit). */
   seed(seed: number): void {
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed))
+      throw new ArgumentError(`Generator: seed must be a safe integer, got ${describeValue(seed)}`);
     let x = seed >>> 0;
     for (let i = 0; i < 4; i++) {
       x = (x + 0x9e3779b9) >>> 0;
@@ -60,9 +66,26 @@ export class Generator {
     return { s: [this.s[0], this.s[1], this.s[2], this.s[3]] };
   }
 
+  /** Restores a state from `getState()`: four 32-bit unsigned words, not all zero (xoshiro's one dead state). */
   setState(state: GeneratorState): void {
-    this.s.set(state.s);
+    const words = (state as { s?: unknown } | null | undefined)?.s;
+    const valid =
+      Array.isArray(words) &&
+      words.length === 4 &&
+      words.every((w) => typeof w === 'number' && Number.isInteger(w) && w >= 0 && w <= 0xffffffff) &&
+      words.some((w) => w !== 0);
+    if (!valid) {
+      throw new ArgumentError(
+        `setRngState: state must be { s: [four 32-bit unsigned integers, not all zero] }, got ${describeState(state)}`,
+      );
+    }
+    this.s.set(words as number[]);
   }
+}
+
+function describeState(state: unknown): string {
+  if (state === null || typeof state !== 'object') return describeValue(state);
+  return `{ s: ${describeValue((state as { s?: unknown }).s)} }`;
 }
 
 function rotl(x: number, k: number): number {
