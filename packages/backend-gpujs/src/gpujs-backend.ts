@@ -16,10 +16,16 @@ import {
 import * as gpujsModule from 'gpu.js';
 import { CPUKernel, GPU, HeadlessGLKernel, WebAssemblyKernel, WebGL2Kernel, WebGLKernel } from 'gpu.js';
 import { type CompiledKernel, KernelCache, type KernelSpec } from './kernel-cache.js';
-import { shapeKey } from './kernels/codegen.js';
+import { MAX_ELEMENTS, shapeKey } from './kernels/codegen.js';
 import { binarySpec, castSpec, copySpec, fillSpec, unarySpec, whereSpec } from './kernels/elementwise.js';
-import { rowStatsSpec, softmaxApplySpec, softmaxCrossEntropySpec } from './kernels/fused.js';
-import { linearSpec, matmulDims, matmulSpec } from './kernels/matmul.js';
+import {
+  rowStatsSpec,
+  softmaxApplySpec,
+  softmaxCrossEntropyFromStatsSpec,
+  softmaxCrossEntropySpec,
+  softmaxDims,
+} from './kernels/fused.js';
+import { kChunksOf, linearEpilogueSpec, linearSpec, matmulDims, matmulSpec } from './kernels/matmul.js';
 import {
   aroundAxis,
   broadcastSpec,
@@ -29,7 +35,7 @@ import {
   sliceSpec,
   transposeSpec,
 } from './kernels/movement.js';
-import { argReduceSpec, reduceSpec } from './kernels/reduce.js';
+import { argReduceSpec, chunksOf, REDUCE_CHUNK, reducedCount, reduceSpec } from './kernels/reduce.js';
 import { type GpujsMode, isGLMode, probeMode, probeModeSync, RESIDENT_MODES } from './modes.js';
 
 /** Options of `gpujsBackend`. */
@@ -112,6 +118,8 @@ export class GpujsBackend implements Backend {
   readonly isResident: boolean;
   private readonly gpu: GPU;
   private readonly cache: KernelCache;
+  /** The GL context's MAX_TEXTURE_SIZE (0 outside the GL modes). */
+  private readonly maxTextureSize: number;
 
   constructor(gpu: GPU, requestedMode: GpujsMode, name = 'gpujs') {
     this.gpu = gpu;
@@ -121,6 +129,9 @@ export class GpujsBackend implements Backend {
     this.isAsync = this.mode === 'webgpu';
     this.isResident = RESIDENT_MODES.has(this.mode);
     this.precision = isGLMode(this.mode) && !GPU.isSinglePrecisionSupported ? 'unsigned' : 'single';
+    this.maxTextureSize = isGLMode(this.mode)
+      ? ((gpu.Kernel as unknown as { features?: { maxTextureSize?: number } }).features?.maxTextureSize ?? 0)
+      : 0;
     this.cache = new KernelCache((spec, outputSize) => this.compile(spec, outputSize));
   }
 
@@ -155,6 +166,7 @@ export class GpujsBackend implements Backend {
     inputs: readonly (GpujsData | number)[],
   ): GpujsData {
     if (outputSize === 0) return new GpujsData(EMPTY, 0);
+    this.checkSize(key, outputSize);
     const kernel = this.cache.get(key, outputSize, spec);
     if (this.isAsync) {
       const args = Promise.all(inputs.map((x) => (x instanceof GpujsData ? x.value : x)));
@@ -168,8 +180,27 @@ export class GpujsBackend implements Backend {
     return new GpujsData(kernel(...values) as Value, outputSize);
   }
 
+  /**
+   * Throws a BackendError where a tensor of `size` elements cannot be computed right: float32
+   * index arithmetic is exact up to `MAX_ELEMENTS`, and a GL texture side is at most the context's
+   * MAX_TEXTURE_SIZE (gpu.js lays `size` out as a near-square texture).
+   */
+  private checkSize(what: string, size: number): void {
+    if (size > MAX_ELEMENTS) {
+      throw new BackendError(
+        `gpujs (${this.mode}): ${what} has ${size} elements; this backend computes indices in float32, exact up to 2^24 = ${MAX_ELEMENTS} elements per tensor`,
+      );
+    }
+    if (this.maxTextureSize > 0 && Math.ceil(Math.sqrt(size)) > this.maxTextureSize) {
+      throw new BackendError(
+        `gpujs (${this.mode}): ${what} has ${size} elements, more than a ${this.maxTextureSize}x${this.maxTextureSize} texture (this GL context's MAX_TEXTURE_SIZE) holds`,
+      );
+    }
+  }
+
   write(values: TypedArray, shape: Shape, _dtype: DType): DataId {
     const size = sizeOf(shape);
+    this.checkSize(`a tensor of shape ${shapeKey(shape)}`, size);
     const flat = toFloat32(values);
     if (size === 0) return new GpujsData(EMPTY, 0);
     if (!this.isResident) return new GpujsData(flat, size);
@@ -255,15 +286,39 @@ export class GpujsBackend implements Backend {
       return this.fill(outShape, init, 'float32');
     }
     const key = `reduce:${op}:${shapeKey(x.shape)}:${axes.join(',')}`;
-    return this.run(key, outSize, () => reduceSpec(op, x.shape, axes), [data(x)]);
+    const chunks = chunksOf(reducedCount(x.shape, axes));
+    const first = this.run(key, outSize * chunks, () => reduceSpec(op, x.shape, axes), [data(x)]);
+    if (chunks === 1) return first;
+    // Long reductions run as a tree: the partials of each chunk, reduced again by the same op.
+    const out = this.reduce(op, { dataId: first, shape: [outSize, chunks], dtype: 'float32' }, [1]);
+    this.dispose(first);
+    return out;
   }
 
   argReduce(op: ArgReduceOp, x: TensorInfo, axis: number): DataId {
-    const outSize = sizeOf(x.shape) / x.shape[axis];
-    const key = `${op}:${shapeKey(x.shape)}:${axis}`;
-    return this.run(key, sizeOf(x.shape) === 0 ? 0 : outSize, () => argReduceSpec(op, x.shape, axis), [
-      data(x),
-    ]);
+    if (sizeOf(x.shape) === 0) return new GpujsData(EMPTY, 0);
+    const [outer, size, inner] = aroundAxis(x.shape, axis);
+    // Passes of at most REDUCE_CHUNK entries per thread: (value, index) pairs per chunk until one chunk is left.
+    let input = data(x);
+    let length = size;
+    let pairsIn = false;
+    for (;;) {
+      const chunks = chunksOf(length);
+      const pairsOut = chunks > 1;
+      const dims: [number, number, number] = [outer, length, inner];
+      const key = `${op}:${pairsIn ? 'pairs' : 'values'}:${dims.join(',')}`;
+      const out = this.run(
+        key,
+        outer * inner * (pairsOut ? 2 * chunks : 1),
+        () => argReduceSpec(op, dims, pairsIn, pairsOut),
+        [input],
+      );
+      if (pairsIn) this.dispose(input);
+      if (!pairsOut) return out;
+      input = out;
+      length = chunks;
+      pairsIn = true;
+    }
   }
 
   matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): DataId {
@@ -271,7 +326,16 @@ export class GpujsBackend implements Backend {
     const outSize = dims.batch * dims.m * dims.n;
     if (dims.k === 0) return this.fill([outSize], 0, 'float32');
     const key = `matmul:${shapeKey(a.shape)}:${shapeKey(b.shape)}:${+transposeA}${+transposeB}`;
-    return this.run(key, outSize, () => matmulSpec(dims, transposeA, transposeB), [data(a), data(b)]);
+    const chunks = kChunksOf(dims.k);
+    const product = this.run(key, chunks * outSize, () => matmulSpec(dims, transposeA, transposeB), [
+      data(a),
+      data(b),
+    ]);
+    if (chunks === 1) return product;
+    // A long K: the partial products of each K chunk, summed.
+    const out = this.reduce('sum', { dataId: product, shape: [chunks, outSize], dtype: 'float32' }, [0]);
+    this.dispose(product);
+    return out;
   }
 
   transpose(x: TensorInfo, perm: readonly number[]): DataId {
@@ -340,16 +404,35 @@ export class GpujsBackend implements Backend {
     return this.softmaxLike(x, axis, true);
   }
 
+  /**
+   * Per-row (max, log Σ exp(x − max)) of [outer, size, inner] along the middle axis, as
+   * [outer, inner, 2]: passes of at most REDUCE_CHUNK entries per thread, merged until one is left.
+   */
+  private rowStats(x: GpujsData, [outer, size, inner]: readonly [number, number, number]): GpujsData {
+    let input = x;
+    let length = size;
+    let pairsIn = false;
+    for (;;) {
+      const chunks = chunksOf(length);
+      const dims: [number, number, number] = [outer, length, inner];
+      const out = this.run(
+        `rowStats:${pairsIn ? 'pairs' : 'values'}:${dims.join(',')}`,
+        outer * chunks * inner * 2,
+        () => rowStatsSpec(dims, pairsIn),
+        [input],
+      );
+      if (pairsIn) this.dispose(input);
+      if (chunks === 1) return out;
+      input = out;
+      length = chunks;
+      pairsIn = true;
+    }
+  }
+
   private softmaxLike(x: TensorInfo, axis: number, log: boolean): DataId {
     const size = sizeOf(x.shape);
     if (size === 0) return new GpujsData(EMPTY, 0);
-    const [outer, , inner] = aroundAxis(x.shape.length === 0 ? [1] : x.shape, axis);
-    const lse = this.run(
-      `rowStats:${shapeKey(x.shape)}:${axis}`,
-      outer * inner * 2,
-      () => rowStatsSpec(x.shape, axis),
-      [data(x)],
-    );
+    const lse = this.rowStats(data(x), softmaxDims(x.shape, axis));
     const out = this.run(
       `${log ? 'logSoftmax' : 'softmax'}:${shapeKey(x.shape)}:${axis}`,
       size,
@@ -382,6 +465,24 @@ export class GpujsBackend implements Backend {
       this.dispose(withBias);
       return out;
     }
+    if (kChunksOf(k) > 1) {
+      // A long K: the product in K chunks (matmul), then bias and activation in one pass.
+      const z = this.matmul(
+        { ...x, shape: [1, m, k] },
+        { ...weight, shape: [1, n, k] },
+        false,
+        true,
+      ) as GpujsData;
+      const key = `linearEpilogue:${m}:${n}:${bias ? 1 : 0}:${activation}`;
+      const out = this.run(
+        key,
+        m * n,
+        () => linearEpilogueSpec(m, n, bias !== null, activation),
+        bias ? [z, data(bias)] : [z],
+      );
+      this.dispose(z);
+      return out;
+    }
     const key = `linear:${m}:${k}:${n}:${bias ? 1 : 0}:${activation}`;
     const inputs = bias ? [data(x), data(weight), data(bias)] : [data(x), data(weight)];
     return this.run(key, m * n, () => linearSpec(m, k, n, bias !== null, activation), inputs);
@@ -390,6 +491,17 @@ export class GpujsBackend implements Backend {
   softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): DataId {
     const [rows, classes] = logits.shape;
     if (classes === 0) return this.fill([rows], Number.NaN, 'float32');
+    if (rows > 0 && classes > REDUCE_CHUNK) {
+      const stats = this.rowStats(data(logits), [rows, classes, 1]);
+      const out = this.run(
+        `sceStats:${rows}:${classes}`,
+        rows,
+        () => softmaxCrossEntropyFromStatsSpec(classes),
+        [data(logits), data(labels), stats],
+      );
+      this.dispose(stats);
+      return out;
+    }
     return this.run(`sce:${rows}:${classes}`, rows, () => softmaxCrossEntropySpec(classes), [
       data(logits),
       data(labels),

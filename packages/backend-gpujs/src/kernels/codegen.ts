@@ -3,11 +3,18 @@
  * output is 1-D (`this.thread.x` is the flat output index) and inputs are read with index math
  * generated per shape, so every size and stride is a literal in the source.
  *
- * Index math runs in float arithmetic: the thread index is shifted by 0.5 before each division so
- * `Math.floor((i + 0.5) / stride)` is exact even where a GPU divides approximately, and every
- * product stays an integer below 2^24 (exact in float32).
+ * Index math runs in float arithmetic on exact integers: every index, coordinate and product stays
+ * an integer of at most 2^24 (exact in float32, which is why a tensor may hold at most
+ * `MAX_ELEMENTS`). Divisions are approximate on some GPUs, so each quotient is corrected from its
+ * exact remainder rather than trusted.
  */
 import type { Shape } from '@backprop/core';
+
+/** The most elements one tensor may hold: float32 index arithmetic is exact up to 2^24. */
+export const MAX_ELEMENTS = 2 ** 24;
+
+/** Lines declaring the float `t` = the flat output index (exact: the index is at most 2^24). */
+export const THREAD_INDEX: readonly string[] = ['let t = 0.5;', 't = this.thread.x;'];
 
 /** A number as a kernel-source literal. */
 export function lit(n: number): string {
@@ -17,8 +24,10 @@ export function lit(n: number): string {
 }
 
 /**
- * Lines that split the float `t` (a flat index + 0.5) into coordinates of `dims`; returns the
- * coordinate expressions ('0' for size-1 dims). Names start with `prefix`.
+ * Lines that split the float `t` (an exact integer flat index) into coordinates of `dims`; returns
+ * the coordinate expressions ('0' for size-1 dims). Names start with `prefix`. Each quotient
+ * `floor(rest / stride)` is corrected twice in each direction from its remainder, which is exact,
+ * so a division that is off by up to two units (GLSL allows 2.5 ulp) still yields exact coordinates.
  */
 export function unflatten(
   prefix: string,
@@ -34,16 +43,32 @@ export function unflatten(
       coords.push('0');
       continue;
     }
-    const c = `${prefix}${d}`;
-    const isLast = strides[d] === 1;
-    if (isLast) {
-      lines.push(`const ${c} = Math.floor(${rest});`);
-    } else {
-      lines.push(`const ${c} = Math.floor(${rest} / ${lit(strides[d])});`);
-      const next = `${prefix}r${d}`;
-      lines.push(`const ${next} = ${rest} - ${c} * ${lit(strides[d])};`);
-      rest = next;
+    if (strides[d] === 1) {
+      coords.push(rest);
+      continue;
     }
+    const c = `${prefix}${d}`;
+    const next = `${prefix}r${d}`;
+    const s = lit(strides[d]);
+    lines.push(
+      `let ${c} = 0.5;`,
+      `${c} = Math.floor(${rest} / ${s});`,
+      `let ${next} = 0.5;`,
+      `${next} = ${rest} - ${c} * ${s};`,
+    );
+    for (let k = 0; k < 2; k++) {
+      lines.push(
+        `if (${next} < 0) {`,
+        `  ${c} = ${c} - 1;`,
+        `  ${next} = ${next} + ${s};`,
+        '}',
+        `if (${next} >= ${s}) {`,
+        `  ${c} = ${c} + 1;`,
+        `  ${next} = ${next} - ${s};`,
+        '}',
+      );
+    }
+    rest = next;
     coords.push(c);
   }
   return { lines, coords };
@@ -125,7 +150,7 @@ export function elementwiseSource(
 ): string {
   const { dims, strides } = coalesceBroadcast(outShape, inputs);
   const { lines, coords } = unflatten('c', 't', dims);
-  const src = ['const t = this.thread.x + 0.5;', ...lines];
+  const src = [...THREAD_INDEX, ...lines];
   const values = inputs.map((_, i) => {
     src.push(`const o${i} = ${offsetExpr(coords, strides[i])};`);
     src.push(`const v${i} = a${i}[o${i}];`);

@@ -7,7 +7,7 @@
  */
 import type { FusedActivation, Shape } from '@backprop/core';
 import type { KernelSpec } from '../kernel-cache.js';
-import { kernelSource, lit, offsetExpr, unflatten } from './codegen.js';
+import { elementwiseSource, kernelSource, lit, offsetExpr, THREAD_INDEX, unflatten } from './codegen.js';
 import { blockedLoop } from './reduce.js';
 
 export interface MatmulDims {
@@ -26,9 +26,27 @@ export function matmulDims(a: Shape, b: Shape, transposeA: boolean, transposeB: 
   };
 }
 
-/** Lines that add Σ_q a0[aBase + q·aStep] · a1[bBase + q·bStep] into `y`. */
-function dotLines(k: number, aStep: number, bStep: number): string[] {
+/**
+ * The longest K one thread sums in one pass. Longer products are split along K into chunks whose
+ * partial products are summed by the reduction (see `REDUCE_CHUNK` for the loop limit this keeps
+ * under): 4,096 unrolled iterations per thread.
+ */
+export const MATMUL_K_CHUNK = 16384;
+
+/** Number of K chunks of a product with inner dimension `k`. */
+export function kChunksOf(k: number): number {
+  return Math.ceil(k / MATMUL_K_CHUNK);
+}
+
+/**
+ * Lines that add Σ_q a0[aBase + q·aStep] · a1[bBase + q·bStep] into `y` for q in [0, k); with
+ * `total` (a ragged last chunk starting at the float `kStart`) only terms with kStart + q < total.
+ */
+function dotLines(k: number, aStep: number, bStep: number, total?: number): string[] {
   const term = (q: string) => `a0[aBase + ${q} * ${lit(aStep)}] * a1[bBase + ${q} * ${lit(bStep)}]`;
+  if (total !== undefined) {
+    return blockedLoop(k, (r, add) => [`if (kStart + ${r} < ${total}) {`, `  ${add(term(r))}`, '}']);
+  }
   if (k % 4 === 0 && k >= 8) {
     return blockedLoop(k / 4, (r, add) => [
       `const q = ${r} * 4;`,
@@ -38,19 +56,29 @@ function dotLines(k: number, aStep: number, bStep: number): string[] {
   return blockedLoop(k, (r, add) => [add(term(r))]);
 }
 
-/** [B, M, K] (or [B, K, M]) × [B, K, N] (or [B, N, K]) → [B, M, N]; K ≥ 1. */
+/**
+ * [B, M, K] (or [B, K, M]) × [B, K, N] (or [B, N, K]) → [B, M, N]; K ≥ 1. For K above
+ * `MATMUL_K_CHUNK` the output is [chunks, B, M, N], the partial products of each K chunk, which
+ * the backend sums over the first axis.
+ */
 export function matmulSpec(d: MatmulDims, transposeA: boolean, transposeB: boolean): KernelSpec {
   const { batch, m, k, n } = d;
-  const { lines, coords } = unflatten('c', 't', [batch, m, n]);
-  const [p, i, j] = coords;
+  const chunks = kChunksOf(k);
+  const length = Math.min(k, MATMUL_K_CHUNK);
+  const { lines, coords } = unflatten('c', 't', [chunks, batch, m, n]);
+  const [kc, p, i, j] = coords;
+  const aStep = transposeA ? m : 1;
+  const bStep = transposeB ? 1 : n;
   const src = [
-    'const t = this.thread.x + 0.5;',
+    ...THREAD_INDEX,
     ...lines,
-    `const aBase = ${offsetExpr([p, i], [m * k, transposeA ? 1 : k])};`,
-    `const bBase = ${offsetExpr([p, j], [k * n, transposeB ? k : 1])};`,
+    'let kStart = 0.5;',
+    `kStart = ${kc === '0' ? '0' : `${kc} * ${MATMUL_K_CHUNK}`};`,
+    `const aBase = ${offsetExpr([p, i], [m * k, transposeA ? 1 : k])} + kStart * ${lit(aStep)};`,
+    `const bBase = ${offsetExpr([p, j], [k * n, transposeB ? k : 1])} + kStart * ${lit(bStep)};`,
     'let y = 0.5;',
     'y = 0;',
-    ...dotLines(k, transposeA ? m : 1, transposeB ? 1 : n),
+    ...dotLines(length, aStep, bStep, k % length !== 0 ? k : undefined),
   ];
   return { source: kernelSource(['a0', 'a1'], src) };
 }
@@ -90,7 +118,7 @@ export function activationLines(activation: FusedActivation): string[] {
   }
 }
 
-/** activation(x · wᵀ + bias) for x [M, K], w [N, K], bias [N] (argument a2 when present); K ≥ 1. */
+/** activation(x · wᵀ + bias) for x [M, K], w [N, K], bias [N] (argument a2 when present); 1 ≤ K ≤ `MATMUL_K_CHUNK`. */
 export function linearSpec(
   m: number,
   k: number,
@@ -101,7 +129,7 @@ export function linearSpec(
   const { lines, coords } = unflatten('c', 't', [m, n]);
   const [i, j] = coords;
   const src = [
-    'const t = this.thread.x + 0.5;',
+    ...THREAD_INDEX,
     ...lines,
     `const aBase = ${offsetExpr([i], [k])};`,
     `const bBase = ${offsetExpr([j], [k])};`,
@@ -112,4 +140,23 @@ export function linearSpec(
     ...activationLines(activation),
   ];
   return { source: kernelSource(hasBias ? ['a0', 'a1', 'a2'] : ['a0', 'a1'], src) };
+}
+
+/**
+ * activation(z + bias) for the summed product z [M, N] (a0) and bias [N] (a1 when present): how a
+ * linear layer with K above `MATMUL_K_CHUNK` ends.
+ */
+export function linearEpilogueSpec(
+  m: number,
+  n: number,
+  hasBias: boolean,
+  activation: FusedActivation,
+): KernelSpec {
+  const inputs = hasBias ? [[m, n], [n]] : [[m, n]];
+  return {
+    source: elementwiseSource([m, n], inputs, ([z, b]) => [
+      hasBias ? `y = ${z} + ${b};` : `y = ${z};`,
+      ...activationLines(activation),
+    ]),
+  };
 }

@@ -1,7 +1,15 @@
 /** Movement and indexing kernels: transpose, broadcastTo, strided slice, concat, gather, indexAdd. */
 import type { Shape } from '@backprop/core';
 import type { KernelSpec } from '../kernel-cache.js';
-import { elementwiseSource, kernelSource, lit, offsetExpr, stridesFor, unflatten } from './codegen.js';
+import {
+  elementwiseSource,
+  kernelSource,
+  lit,
+  offsetExpr,
+  stridesFor,
+  THREAD_INDEX,
+  unflatten,
+} from './codegen.js';
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 
@@ -15,7 +23,7 @@ export function transposeSpec(shape: Shape, perm: readonly number[]): KernelSpec
   const inStrides = stridesFor(shape);
   const { lines, coords } = unflatten('c', 't', outShape);
   const src = [
-    'const t = this.thread.x + 0.5;',
+    ...THREAD_INDEX,
     ...lines,
     `const o = ${offsetExpr(
       coords,
@@ -41,7 +49,7 @@ export function sliceSpec(
   const base = begin.reduce((s, b, d) => s + b * strides[d], 0);
   const { lines, coords } = unflatten('c', 't', outShape);
   const src = [
-    'const t = this.thread.x + 0.5;',
+    ...THREAD_INDEX,
     ...lines,
     `const o = ${offsetExpr(
       coords,
@@ -61,7 +69,7 @@ export function concatSpec(shapes: readonly Shape[], axis: number): KernelSpec {
   const total = sizes.reduce((a, b) => a + b, 0);
   const { lines, coords } = unflatten('c', 't', [outer, total, inner]);
   const [co, cc, ci] = coords;
-  const src = ['const t = this.thread.x + 0.5;', ...lines, 'let y = 0.5;'];
+  const src = [...THREAD_INDEX, ...lines, 'let y = 0.5;'];
   let start = 0;
   shapes.forEach((_, k) => {
     const end = start + sizes[k];
@@ -90,7 +98,7 @@ export function gatherSpec(shape: Shape, axis: number, count: number): KernelSpe
   const { lines, coords } = unflatten('c', 't', [outer, count, inner]);
   const [co, cj, ci] = coords;
   const src = [
-    'const t = this.thread.x + 0.5;',
+    ...THREAD_INDEX,
     ...lines,
     `const ix = Math.floor(a1[${cj}] + 0.5);`,
     `const o = ${offsetExpr([co, 'ix', ci], [size * inner, inner, 1])};`,
@@ -110,7 +118,7 @@ export function indexAddSpec(shape: Shape, axis: number, count: number): KernelS
   const { lines, coords } = unflatten('c', 't', [outer, size, inner]);
   const [co, ca, ci] = coords;
   const src = [
-    'const t = this.thread.x + 0.5;',
+    ...THREAD_INDEX,
     ...lines,
     'let y = 0.5;',
     `y = a0[${offsetExpr([co, ca, ci], [size * inner, inner, 1])}];`,
