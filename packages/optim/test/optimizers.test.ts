@@ -1,7 +1,19 @@
 import './setup.js';
 import { ArgumentError, memory, type Tensor, tensor, tidy } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
-import { Adagrad, Adam, AdamW, type Optimizer, RMSprop, SGD } from '../src/index.js';
+import {
+  Adadelta,
+  Adagrad,
+  Adam,
+  Adamax,
+  AdamW,
+  NAdam,
+  type Optimizer,
+  RAdam,
+  RMSprop,
+  Rprop,
+  SGD,
+} from '../src/index.js';
 import { adagradRef, adamRef, type Opts, type RefState, rmspropRef, sgdRef } from './reference.js';
 
 const P0 = [0.5, -1.5, 2.0, 0.25, -0.75, 1.25];
@@ -131,6 +143,33 @@ describe('optimizer mechanics', () => {
       momentum: 0,
       centered: false,
     });
+    expect(new NAdam([p]).paramGroups[0]).toMatchObject({
+      lr: 2e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0,
+      momentumDecay: 4e-3,
+      decoupledWeightDecay: false,
+    });
+    expect(new RAdam([p]).paramGroups[0]).toMatchObject({
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0,
+      decoupledWeightDecay: false,
+    });
+    expect(new Adamax([p]).paramGroups[0]).toMatchObject({
+      lr: 2e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0,
+    });
+    expect(new Adadelta([p]).paramGroups[0]).toMatchObject({ lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0 });
+    expect(new Rprop([p]).paramGroups[0]).toMatchObject({
+      lr: 1e-2,
+      etas: [0.5, 1.2],
+      stepSizes: [1e-6, 50],
+    });
     expect(new Adagrad([p]).paramGroups[0]).toMatchObject({
       lr: 1e-2,
       lrDecay: 0,
@@ -195,6 +234,11 @@ describe('optimizer mechanics', () => {
       (ps: Tensor[]) => new AdamW(ps),
       (ps: Tensor[]) => new RMSprop(ps, { centered: true, momentum: 0.9 }),
       (ps: Tensor[]) => new Adagrad(ps, { weightDecay: 0.1 }),
+      (ps: Tensor[]) => new NAdam(ps, { weightDecay: 0.1 }),
+      (ps: Tensor[]) => new RAdam(ps, { betas: [0.9, 0.9], weightDecay: 0.1, decoupledWeightDecay: true }),
+      (ps: Tensor[]) => new Adamax(ps, { weightDecay: 0.1 }),
+      (ps: Tensor[]) => new Adadelta(ps, { weightDecay: 0.1 }),
+      (ps: Tensor[]) => new Rprop(ps),
     ]) {
       const before = memory().numTensors;
       const p = tensor(P0, { shape: [2, 3], requiresGrad: true });

@@ -3,13 +3,20 @@ import { ArgumentError, tensor } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import {
   Adam,
+  ChainedScheduler,
+  ConstantLR,
   CosineAnnealingLR,
+  CosineAnnealingWarmRestarts,
+  CyclicLR,
   ExponentialLR,
   LambdaLR,
   LinearLR,
+  MultiplicativeLR,
   MultiStepLR,
   OneCycleLR,
+  PolynomialLR,
   ReduceLROnPlateau,
+  type SchedulerStateDict,
   SequentialLR,
   SGD,
   StepLR,
@@ -215,5 +222,107 @@ describe('learning-rate schedules against their closed forms', () => {
       s2.s.step();
       expect(s2.s.getLastLr()).toEqual(s1.s.getLastLr());
     }
+  });
+});
+
+describe('chainable schedules: resuming and closed forms', () => {
+  type Make = (opt: SGD) => {
+    step(): void;
+    stateDict(): SchedulerStateDict;
+    loadStateDict(sd: SchedulerStateDict): void;
+  };
+  const makers: [string, Make][] = [
+    [
+      'ChainedScheduler(ExponentialLR, StepLR)',
+      (o) =>
+        new ChainedScheduler([
+          new ExponentialLR(o, { gamma: 0.95 }),
+          new StepLR(o, { stepSize: 3, gamma: 0.5 }),
+        ]),
+    ],
+    ['CosineAnnealingLR', (o) => new CosineAnnealingLR(o, { tMax: 7, etaMin: 0.01 })],
+    ['PolynomialLR', (o) => new PolynomialLR(o, { totalIters: 9, power: 2 })],
+    ['MultiplicativeLR', (o) => new MultiplicativeLR(o, (e) => 1 - e / 100)],
+    ['ConstantLR', (o) => new ConstantLR(o, { factor: 0.5, totalIters: 6 })],
+    [
+      'CosineAnnealingWarmRestarts',
+      (o) => new CosineAnnealingWarmRestarts(o, { t0: 2, tMult: 2, etaMin: 0.001 }),
+    ],
+    ['CyclicLR', (o) => new CyclicLR(o, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 3, mode: 'triangular2' })],
+  ];
+  for (const [name, make] of makers) {
+    it(`${name}: optimizer + scheduler state dicts through JSON continue bit-identically`, () => {
+      const a = new SGD([param()], { lr: 0.1, momentum: 0.9 });
+      const sa = make(a);
+      for (let i = 0; i < 5; i++) sa.step();
+      const saved = JSON.parse(JSON.stringify({ opt: a.stateDict(), s: sa.stateDict() }));
+      const b = new SGD([param()], { lr: 0.1, momentum: 0.9 });
+      const sb = make(b);
+      b.loadStateDict(saved.opt);
+      sb.loadStateDict(saved.s);
+      for (let i = 0; i < 12; i++) {
+        sa.step();
+        sb.step();
+        expect(b.paramGroups[0].lr).toBe(a.paramGroups[0].lr);
+        expect(b.paramGroups[0].momentum).toBe(a.paramGroups[0].momentum);
+      }
+    });
+  }
+
+  it('built with lastEpoch after the optimizer state is loaded, a schedule keeps the loaded lr and continues exactly', () => {
+    for (const build of [
+      (o: SGD, last: number) => new CosineAnnealingLR(o, { tMax: 20, lastEpoch: last }),
+      (o: SGD, last: number) => new MultiStepLR(o, { milestones: [4, 6], lastEpoch: last }),
+      (o: SGD, last: number) => new ExponentialLR(o, { gamma: 0.9, lastEpoch: last }),
+    ]) {
+      const a = new SGD([param()], { lr: 0.1 });
+      const sa = build(a, -1);
+      for (let i = 0; i < 6; i++) sa.step();
+      const b = new SGD([param()], { lr: 0.1 });
+      b.loadStateDict(JSON.parse(JSON.stringify(a.stateDict())));
+      const sb = build(b, sa.lastEpoch - 1);
+      expect(sb.lastEpoch).toBe(sa.lastEpoch);
+      expect(b.paramGroups[0].lr).toBe(a.paramGroups[0].lr);
+      for (let i = 0; i < 10; i++) {
+        sa.step();
+        sb.step();
+        expect(b.paramGroups[0].lr).toBe(a.paramGroups[0].lr);
+      }
+    }
+  });
+
+  it('stepTo(epoch) sets the closed form; a lone chained schedule stays on it', () => {
+    const opt = new SGD([param()], { lr: 0.2 });
+    const cos = new CosineAnnealingLR(opt, { tMax: 10, etaMin: 0.02 });
+    for (let e = 1; e <= 30; e++) {
+      cos.step();
+      expect(opt.paramGroups[0].lr).toBeCloseTo(cos.lrAt(e, 0.2), 14);
+    }
+    cos.stepTo(5);
+    expect(opt.paramGroups[0].lr).toBe(cos.lrAt(5, 0.2));
+    const poly = new PolynomialLR(new SGD([param()], { lr: 1 }), { totalIters: 4 });
+    poly.stepTo(2);
+    expect(poly.getLastLr()).toEqual([0.5]);
+  });
+
+  it('ExponentialLR and StepLR stepping one optimizer multiply (the last stepped no longer wins)', () => {
+    const opt = new SGD([param()], { lr: 0.1 });
+    const exp = new ExponentialLR(opt, { gamma: 0.95 });
+    const step = new StepLR(opt, { stepSize: 10, gamma: 0.5 });
+    for (let e = 1; e <= 39; e++) {
+      exp.step();
+      step.step();
+      expect(opt.paramGroups[0].lr).toBeCloseTo(0.1 * 0.95 ** e * 0.5 ** Math.floor(e / 10), 14);
+    }
+  });
+
+  it('ReduceLROnPlateau reduces the lr a chainable schedule then keeps scaling', () => {
+    const opt = new SGD([param()], { lr: 1 });
+    const exp = new ExponentialLR(opt, { gamma: 0.5 });
+    const plateau = new ReduceLROnPlateau(opt, { patience: 0, factor: 0.1 });
+    plateau.step(1);
+    plateau.step(1); // no improvement → lr 0.1
+    exp.step();
+    expect(opt.paramGroups[0].lr).toBeCloseTo(0.05, 15);
   });
 });

@@ -2,14 +2,19 @@ import './setup.js';
 import { ArgumentError, memory, ShapeError, type Tensor, tensor, tidy } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import {
+  Adadelta,
   Adagrad,
   Adam,
+  Adamax,
   AdamW,
   clipGradNorm,
   clipGradValue,
+  NAdam,
   type Optimizer,
   type OptimizerStateDict,
+  RAdam,
   RMSprop,
+  Rprop,
   SGD,
 } from '../src/index.js';
 
@@ -46,6 +51,11 @@ const makers: [string, (ps: Tensor[]) => Optimizer][] = [
   ['AdamW', (ps) => new AdamW(ps, { lr: 0.05 })],
   ['RMSprop', (ps) => new RMSprop(ps, { centered: true, momentum: 0.5 })],
   ['Adagrad', (ps) => new Adagrad(ps, { lrDecay: 0.1 })],
+  ['NAdam', (ps) => new NAdam(ps, { lr: 0.05, weightDecay: 0.01 })],
+  ['RAdam', (ps) => new RAdam(ps, { lr: 0.05, betas: [0.9, 0.9] })],
+  ['Adamax', (ps) => new Adamax(ps, { lr: 0.05 })],
+  ['Adadelta', (ps) => new Adadelta(ps)],
+  ['Rprop', (ps) => new Rprop(ps, { lr: 0.05 })],
 ];
 
 describe('stateDict / loadStateDict', () => {
