@@ -70,6 +70,10 @@ export function parseArgs(
     const name = long.slice(2, eq === -1 ? undefined : eq);
     const spec = byName.get(name);
     if (spec === undefined) throw new UsageError(unknownOption(name, specs, command), command);
+    // The last of two values silently winning hides a mistake (a pasted line, a forgotten default).
+    if (Object.hasOwn(options, name)) {
+      throw new UsageError(`--${name} is given twice: give each option once`, command);
+    }
     if (spec.kind === 'flag') {
       if (eq !== -1) throw new UsageError(`--${name} is a flag and takes no value (got '${arg}')`, command);
       options[name] = true;
@@ -105,17 +109,23 @@ export function checkValue(spec: OptionSpec, raw: string, command: string): stri
     }
     return raw;
   }
-  const value = raw.trim() === '' ? Number.NaN : Number(raw);
   const bad = (): never => {
     throw new UsageError(`--${spec.name} must be ${describeValue(spec)}, got '${raw}'`, command);
   };
+  // Decimal notation only: Number() also reads '0x10', '0b1', '' and ' 1 ', which are typos here.
+  if (!(spec.kind === 'int' ? INTEGER : DECIMAL).test(raw)) bad();
+  const value = Number(raw);
   if (!Number.isFinite(value)) bad();
-  if (spec.kind === 'int' && !Number.isInteger(value)) bad();
+  if (spec.kind === 'int' && !Number.isSafeInteger(value)) bad();
   if (spec.min !== undefined && (value < spec.min || (spec.minExclusive === true && value === spec.min)))
     bad();
   if (spec.max !== undefined && value > spec.max) bad();
   return value;
 }
+
+/** An integer in decimal digits, and a decimal number (`0.5`, `.5`, `1e-3`). */
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Says in words what an option accepts: `an integer >= 1`, `one of: sgd, adam`. */
 export function describeValue(spec: OptionSpec): string {

@@ -84,11 +84,15 @@ const JSON_FLAG: OptionSpec = {
 };
 const QUIET: OptionSpec = { name: 'quiet', kind: 'flag', description: 'print only the result' };
 const HELP: OptionSpec = { name: 'help', kind: 'flag', description: 'show this help' };
+/** The most epochs a run may have: more is a typo, not a plan (and a bound for checkpoints). */
+export const MAX_EPOCHS = 100_000;
+
 const EPOCHS: OptionSpec = {
   name: 'epochs',
   kind: 'int',
   placeholder: 'N',
   min: 1,
+  max: MAX_EPOCHS,
   description: 'epochs to train',
 };
 const OUT: OptionSpec = {
@@ -115,6 +119,11 @@ const BATCH: OptionSpec = {
   placeholder: 'N',
   min: 1,
   description: 'samples per batch (default 64)',
+};
+const ALLOW_NONFINITE: OptionSpec = {
+  name: 'allow-nonfinite',
+  kind: 'flag',
+  description: 'read a checkpoint whose weights hold NaN or infinite values (refused by default)',
 };
 const CHECKPOINT: OptionSpec = {
   name: 'checkpoint',
@@ -227,6 +236,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
 /** The options of `resume`. */
 export const RESUME_OPTIONS: readonly OptionSpec[] = [
   BACKEND,
+  ALLOW_NONFINITE,
   { ...EPOCHS, description: 'train until this many epochs in all (default: the run’s planned epochs)' },
   JSON_FLAG,
   QUIET,
@@ -240,6 +250,7 @@ export const EVAL_OPTIONS: readonly OptionSpec[] = [
   TARGET,
   BATCH,
   BACKEND,
+  ALLOW_NONFINITE,
   JSON_FLAG,
   QUIET,
   HELP,
@@ -255,6 +266,7 @@ export const PREDICT_OPTIONS: readonly OptionSpec[] = [
     description: 'inputs: a JSON array of rows (or {"inputs": [...]}) or a CSV file; - or absent reads stdin',
   },
   BACKEND,
+  ALLOW_NONFINITE,
   JSON_FLAG,
   QUIET,
   HELP,

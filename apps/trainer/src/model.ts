@@ -19,6 +19,34 @@ export function buildModel(c: ModelConfig): Sequential {
   return mlp({ sizes: [c.inputSize, ...c.hidden, c.outputSize], activation: nnActivation(c.activation) });
 }
 
+/** Learned parameters of activation modules, by command-line name (the others have none). */
+const ACTIVATION_PARAMETERS: Readonly<Record<string, Readonly<Record<string, readonly number[]>>>> = {
+  prelu: { weight: [1] },
+};
+
+/**
+ * The names and shapes of the model's parameters in `parameters()` order (the optimizer's
+ * indices), worked out from the configuration without building the model, so a checkpoint can be
+ * checked against its tensors before anything is allocated. Names are the state dict's
+ * (`0.weight`: the first Linear's, PyTorch's `[out, in]` layout).
+ */
+export function parameterShapes(c: ModelConfig): { name: string; shape: number[] }[] {
+  const sizes = [c.inputSize, ...c.hidden, c.outputSize];
+  const out: { name: string; shape: number[] }[] = [];
+  const extra = Object.entries(ACTIVATION_PARAMETERS[c.activation] ?? {});
+  let layer = 0;
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    out.push({ name: `${layer}.weight`, shape: [sizes[i + 1], sizes[i]] });
+    out.push({ name: `${layer}.bias`, shape: [sizes[i + 1]] });
+    layer++;
+    if (i + 2 < sizes.length) {
+      for (const [name, shape] of extra) out.push({ name: `${layer}.${name}`, shape: [...shape] });
+      layer++;
+    }
+  }
+  return out;
+}
+
 /** `784-128-10 relu`: the shape of a model in one line. */
 export function describeModel(c: ModelConfig): string {
   const act = c.hidden.length > 0 ? ` ${c.activation}` : ' (linear)';

@@ -33,7 +33,7 @@ describe('the argument parser', () => {
       /'adm' is not one of: sgd, adam, adamw, rmsprop, adagrad \(did you mean 'adam'\?\)/,
     );
     expect(message(['--lr', '-1'])).toMatch(/--lr must be a number > 0, got '-1'/);
-    expect(message(['--epochs', '2.5'])).toMatch(/--epochs must be an integer >= 1, got '2.5'/);
+    expect(message(['--epochs', '2.5'])).toMatch(/--epochs must be an integer >= 1 and <= 100000, got '2.5'/);
     expect(message(['--epochs'])).toMatch(/--epochs needs a value: an integer >= 1/);
     expect(message(['--json=yes'])).toMatch(/--json is a flag and takes no value/);
     expect(message(['-x'])).toMatch(/unknown option '-x'/);

@@ -1,37 +1,110 @@
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import * as nodeFs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+
+/**
+ * A file or folder the trainer cannot write (a read-only folder, a full disk, a path through a
+ * file): reported as one line naming the path and the cause, exit code 1.
+ */
+export class OutputError extends Error {
+  override readonly name = 'OutputError';
+}
+
+/** The file-system calls the writer makes; a test passes its own to inject a failing write. */
+export type WriterFs = Pick<
+  typeof nodeFs,
+  | 'accessSync'
+  | 'closeSync'
+  | 'fsyncSync'
+  | 'mkdirSync'
+  | 'openSync'
+  | 'readdirSync'
+  | 'renameSync'
+  | 'rmSync'
+  | 'writeSync'
+>;
+
+/** What the common write errors mean, in words. */
+const CAUSES: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a file of that name is in the way',
+  EISDIR: 'it is a folder',
+  ENAMETOOLONG: 'the name is too long',
+  EIO: 'input/output error',
+};
+
+/** `ENOSPC (no space left on device)`: an error's code and what it means. */
+export function describeCause(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (typeof code !== 'string') return e instanceof Error ? e.message.split('\n')[0] : String(e);
+  return CAUSES[code] ? `${code} (${CAUSES[code]})` : code;
+}
+
+/**
+ * Creates `dir` (and its parents) for the trainer's outputs and checks it is writable, so a bad
+ * `--out` fails before training rather than at the first save; an `OutputError` when it cannot.
+ */
+export function makeOutputFolder(dir: string, fs: WriterFs = nodeFs): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new OutputError(`cannot create the folder ${dir}: ${describeCause(e)}`);
+  }
+  try {
+    fs.accessSync(dir, nodeFs.constants.W_OK);
+  } catch (e) {
+    throw new OutputError(`cannot write in the folder ${dir}: ${describeCause(e)}`);
+  }
+}
 
 /**
  * Replaces `path` with `bytes` so that a crash at any moment leaves either the old file or the
  * new one, never a torn mix: write a temporary file in the same folder (a rename is atomic only
  * within one file system), flush it to disk, rename it over the target, then flush the folder so
- * the rename itself survives a power loss.
+ * the rename itself survives a power loss. A failure (a full disk mid-write) removes the
+ * temporary file, leaves the old file as it was and throws an `OutputError` naming the path.
  */
-export function writeFileAtomic(path: string, bytes: Uint8Array | string): void {
+export function writeFileAtomic(path: string, bytes: Uint8Array | string, fs: WriterFs = nodeFs): void {
   const dir = dirname(path);
   const prefix = `.${basename(path)}.`;
+  const failed = (e: unknown): OutputError => new OutputError(`cannot write ${path}: ${describeCause(e)}`);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch (e) {
+    throw failed(e);
+  }
   // A writer killed mid-save leaves its temporary file; the next save of the same file clears it.
-  for (const name of readdirSync(dir)) {
-    if (name.startsWith(prefix) && name.endsWith('.tmp')) rmSync(join(dir, name), { force: true });
+  for (const name of names) {
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) fs.rmSync(join(dir, name), { force: true });
   }
   const temp = join(dir, `${prefix}${process.pid}.${Date.now()}.tmp`);
   const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
-  const fd = openSync(temp, 'w', 0o644);
+  let fd: number;
+  try {
+    fd = fs.openSync(temp, 'w', 0o644);
+  } catch (e) {
+    throw failed(e);
+  }
   try {
     let written = 0;
-    while (written < data.length) written += writeSync(fd, data, written, data.length - written);
-    fsyncSync(fd);
+    while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written);
+    fs.fsyncSync(fd);
   } catch (e) {
-    closeSync(fd);
-    rmSync(temp, { force: true });
-    throw e;
+    fs.closeSync(fd);
+    fs.rmSync(temp, { force: true });
+    throw failed(e);
   }
-  closeSync(fd);
+  fs.closeSync(fd);
   try {
-    renameSync(temp, path);
+    fs.renameSync(temp, path);
   } catch (e) {
-    rmSync(temp, { force: true });
-    throw e;
+    fs.rmSync(temp, { force: true });
+    throw failed(e);
   }
   syncDirectory(dir);
 }
@@ -39,11 +112,11 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string): void 
 function syncDirectory(dir: string): void {
   let fd: number | undefined;
   try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
+    fd = nodeFs.openSync(dir, 'r');
+    nodeFs.fsyncSync(fd);
   } catch {
     // Some platforms (Windows) cannot open or fsync a folder; the rename is still atomic there.
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    if (fd !== undefined) nodeFs.closeSync(fd);
   }
 }

@@ -1,59 +1,51 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromArray, type GeneratorState, type Tensor } from '@backprop/core';
+import { fromArray, type Tensor } from '@backprop/core';
 import type { Sequential } from '@backprop/nn';
-import type { OptimizerStateDict, SchedulerStateDict } from '@backprop/optim';
-import type { TrainConfig } from '../config.js';
-import type { InputInfo } from '../datasets.js';
-import { buildModel, type ModelConfig } from '../model.js';
-import type { EpochMetrics, ResumeState, TrainingRun, TrainProgress } from '../trainer.js';
+import type { OptimizerStateDict } from '@backprop/optim';
+import { buildModel } from '../model.js';
+import type { ResumeState, TrainingRun } from '../trainer.js';
 import { writeFileAtomic } from './atomic.js';
+import { type CheckpointMeta, checkMetadata } from './metadata.js';
 import {
   CheckpointError,
   decodeSafetensors,
   encodeSafetensors,
+  parseJsonObject,
   readFloat32,
   type SafetensorsFile,
   type TensorToWrite,
 } from './safetensors.js';
 
+export type { CheckpointMeta, TensorRef } from './metadata.js';
+
 /** The checkpoint's file name inside a run folder. */
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 /** The value of `__metadata__["backprop-trainer"]`, the format version of the JSON metadata. */
 const FORMAT_VERSION = '1';
-
-/** A reference to a tensor stored in the safetensors body instead of the JSON. */
-interface TensorRef {
-  readonly tensor: string;
-  readonly shape: number[];
-}
-
 /**
- * The JSON metadata of a checkpoint (in the safetensors header's `__metadata__` under
- * `checkpoint`): enough to rebuild the model, optimizer and schedule and to continue the run
- * exactly. Optimizer buffers live in the tensor body as `optimizer.INDEX.NAME`; the JSON refers
- * to them by name.
+ * The `__metadata__` key of the checkpoint's checksum: SHA-256 (hex) of the `checkpoint` JSON's
+ * UTF-8 bytes followed by the tensor data, so a flipped bit in either is caught. Checkpoints
+ * written before it existed have none and are read without the check.
  */
-export interface CheckpointMeta {
-  readonly savedAt: string;
-  readonly config: TrainConfig;
-  readonly model: ModelConfig;
-  readonly input: InputInfo;
-  readonly progress: TrainProgress;
-  readonly history: readonly EpochMetrics[];
-  readonly optimizer: Omit<OptimizerStateDict, 'state'> & {
-    state: Record<string, Record<string, number | TensorRef>>;
-  };
-  /** The schedule's state; its `lastEpoch` counts the steps taken (null: constant rate). */
-  readonly scheduler: SchedulerStateDict | null;
-  readonly rng: { readonly global: GeneratorState };
-}
+const CHECKSUM_KEY = 'sha256';
+/** Every key a trainer checkpoint's `__metadata__` may have. */
+const METADATA_KEYS: readonly string[] = ['backprop-trainer', 'checkpoint', CHECKSUM_KEY];
 
 /** A checkpoint read from disk and validated. */
 export interface Checkpoint {
   readonly path: string;
   readonly meta: CheckpointMeta;
   readonly file: SafetensorsFile;
+  /** Every stored tensor decoded to float32 (and checked finite unless allowed otherwise). */
+  readonly values: ReadonlyMap<string, Float32Array>;
+}
+
+/** How `readCheckpoint` reads. */
+export interface ReadOptions {
+  /** Accept NaN and infinite weights or buffers (refused by default: they mean a diverged or damaged run). */
+  readonly allowNonfinite?: boolean;
 }
 
 /** The checkpoint file of a run folder, or the path itself when it names a file. */
@@ -96,11 +88,20 @@ export async function saveCheckpoint(path: string, run: TrainingRun): Promise<vo
     scheduler: run.scheduler?.stateDict() ?? null,
     rng: { global: run.rngState().global },
   };
-  const bytes = encodeSafetensors(tensors, {
-    'backprop-trainer': FORMAT_VERSION,
-    checkpoint: JSON.stringify(meta),
-  });
+  const json = JSON.stringify(meta);
+  const bytes = encodeSafetensors(
+    tensors,
+    { 'backprop-trainer': FORMAT_VERSION, checkpoint: json },
+    (data) => ({
+      [CHECKSUM_KEY]: checksum(json, data),
+    }),
+  );
   writeFileAtomic(path, bytes);
+}
+
+/** SHA-256 (hex) of the metadata JSON's UTF-8 bytes followed by the tensor data. */
+function checksum(json: string, data: Uint8Array): string {
+  return createHash('sha256').update(json, 'utf8').update(data).digest('hex');
 }
 
 async function float32(t: Tensor): Promise<TensorToWrite> {
@@ -108,37 +109,79 @@ async function float32(t: Tensor): Promise<TensorToWrite> {
 }
 
 /**
- * Reads and validates a checkpoint: the safetensors layout (see `decodeSafetensors`), then the
- * metadata. Throws a `CheckpointError` naming the file and the problem.
+ * Reads and validates a checkpoint before anything is built from it: the safetensors layout (see
+ * `decodeSafetensors`), the checksum when there is one, the metadata against its schema and
+ * against the stored tensors (see `checkMetadata`), and every value finite unless
+ * `allowNonfinite`. Throws a `CheckpointError` whose one line names the file and the problem.
  */
-export function readCheckpoint(pathOrFolder: string): Checkpoint {
+export function readCheckpoint(pathOrFolder: string, options: ReadOptions = {}): Checkpoint {
   const path = checkpointPath(pathOrFolder);
-  const problem = (why: string): CheckpointError => new CheckpointError(`checkpoint ${path}: ${why}`);
-  if (!existsSync(path))
-    throw problem(`no such file (give a run folder holding ${CHECKPOINT_FILE}, or the file)`);
-  let file: SafetensorsFile;
+  // One line whatever the cause: a damaged name or a JSON parser's excerpt may hold line breaks.
+  const problem = (why: string): CheckpointError =>
+    new CheckpointError(`checkpoint ${path}: ${why.replace(/[\r\n]+/g, ' ')}`);
+  let bytes: Uint8Array;
   try {
-    file = decodeSafetensors(readFileSync(path));
+    bytes = readFileSync(path);
   } catch (e) {
-    throw problem((e as Error).message);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT')
+      throw problem(`no such file (give a run folder holding ${CHECKPOINT_FILE}, or the file)`);
+    throw problem(`cannot read it: ${code ?? (e as Error).message}`);
   }
+  try {
+    const file = decodeSafetensors(bytes);
+    const meta = readMeta(file);
+    const values = new Map<string, Float32Array>();
+    for (const [name, entry] of file.tensors) {
+      const data = readFloat32(name, entry);
+      if (!options.allowNonfinite) {
+        const bad = data.findIndex((v) => !Number.isFinite(v));
+        if (bad !== -1)
+          throw new CheckpointError(
+            `tensor '${name}' holds ${data[bad]} at element ${bad}: weights must be finite (a diverged or damaged run; --allow-nonfinite reads it anyway)`,
+          );
+      }
+      values.set(name, data);
+    }
+    return { path, meta, file, values };
+  } catch (e) {
+    if (e instanceof CheckpointError) throw problem(e.message);
+    throw e;
+  }
+}
+
+/** The checkpoint metadata of a decoded file: version, checksum, then the schema. */
+function readMeta(file: SafetensorsFile): CheckpointMeta {
   const version = file.metadata['backprop-trainer'];
   if (version === undefined)
-    throw problem('not a backprop-trainer checkpoint (its __metadata__ has no "backprop-trainer")');
+    throw new CheckpointError(
+      'not a backprop-trainer checkpoint (its __metadata__ has no "backprop-trainer")',
+    );
   if (version !== FORMAT_VERSION)
-    throw problem(`checkpoint format ${version} is not supported (this trainer reads ${FORMAT_VERSION})`);
-  let meta: CheckpointMeta;
-  try {
-    meta = JSON.parse(file.metadata.checkpoint ?? '');
-  } catch (e) {
-    throw problem(`its metadata is not valid JSON: ${(e as Error).message}`);
+    throw new CheckpointError(
+      `checkpoint format ${JSON.stringify(version).slice(0, 40)} is not supported (this trainer reads ${FORMAT_VERSION})`,
+    );
+  // Only the trainer's keys: a renamed checksum key must not pass as a file without a checksum.
+  const unknown = Object.keys(file.metadata).find((k) => !METADATA_KEYS.includes(k));
+  if (unknown !== undefined)
+    throw new CheckpointError(
+      `__metadata__ has the unknown key ${JSON.stringify(unknown).slice(0, 60)} (a trainer checkpoint has ${METADATA_KEYS.join(', ')})`,
+    );
+  const json = file.metadata.checkpoint;
+  if (json === undefined) throw new CheckpointError('its __metadata__ has no "checkpoint" entry');
+  const stored = file.metadata[CHECKSUM_KEY];
+  if (stored !== undefined) {
+    if (!/^[0-9a-f]{64}$/.test(stored))
+      throw new CheckpointError(
+        `__metadata__ "${CHECKSUM_KEY}" is not a SHA-256 in hex: ${JSON.stringify(stored).slice(0, 70)}`,
+      );
+    const actual = checksum(json, file.data);
+    if (actual !== stored)
+      throw new CheckpointError(
+        `checksum mismatch: the metadata and tensor data hash to ${actual.slice(0, 12)}..., the file says ${stored.slice(0, 12)}...; the file is damaged`,
+      );
   }
-  for (const key of ['config', 'model', 'input', 'progress', 'optimizer', 'rng'] as const) {
-    if (meta === null || typeof meta !== 'object' || typeof meta[key] !== 'object' || meta[key] === null) {
-      throw problem(`its metadata lacks '${key}'`);
-    }
-  }
-  return { path, meta, file };
+  return checkMetadata(parseJsonObject(json, 'its checkpoint metadata'), file.tensors);
 }
 
 /**
@@ -159,11 +202,9 @@ export function loadWeights(checkpoint: Checkpoint, model: Sequential): void {
         `tensor '${key}' has shape [${entry.shape.join(', ')}] but the model needs [${target.shape.join(', ')}]`,
       );
     }
-    try {
-      arrays.set(name, readFloat32(key, entry));
-    } catch (e) {
-      throw problem((e as Error).message);
-    }
+    const data = checkpoint.values.get(key);
+    if (data === undefined) throw problem(`tensor '${key}' is missing`);
+    arrays.set(name, data);
   }
   const unexpected = [...checkpoint.file.tensors.keys()].filter(
     (k) => k.startsWith('model.') && !(k.slice(6) in expected),
@@ -194,7 +235,8 @@ function optimizerState(checkpoint: Checkpoint): OptimizerStateDict {
           `checkpoint ${checkpoint.path}: optimizer tensor '${value.tensor}' is missing or not of shape [${value.shape.join(', ')}]`,
         );
       }
-      state[index][name] = { shape: value.shape, dtype: 'float32', data: readFloat32(value.tensor, stored) };
+      const data = checkpoint.values.get(value.tensor) as Float32Array;
+      state[index][name] = { shape: value.shape, dtype: 'float32', data };
     }
   }
   return { ...meta.optimizer, state };

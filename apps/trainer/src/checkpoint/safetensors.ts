@@ -61,6 +61,8 @@ export interface SafetensorsFile {
   /** Tensors in file order (by offset). */
   readonly tensors: Map<string, TensorEntry>;
   readonly metadata: Record<string, string>;
+  /** The byte buffer after the header: every tensor's bytes (a view, not a copy). */
+  readonly data: Uint8Array;
 }
 
 /** The reference implementation refuses headers over 100 MB; a larger one is a damaged length. */
@@ -69,15 +71,16 @@ const MAX_HEADER_BYTES = 100_000_000;
 /**
  * Encodes float32 tensors and string metadata as a safetensors file. Tensors are laid out in name order;
  * the header is padded with spaces to a multiple of 8 bytes so the data is 8-byte aligned, as the
- * reference writer does.
+ * reference writer does. `sign`, when given, sees the finished byte buffer and returns more
+ * metadata (a checksum of it).
  */
 export function encodeSafetensors(
   tensors: Readonly<Record<string, TensorToWrite>>,
   metadata: Readonly<Record<string, string>> = {},
+  sign?: (data: Uint8Array) => Record<string, string>,
 ): Uint8Array {
   const names = Object.keys(tensors).sort();
   const header: Record<string, unknown> = {};
-  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;
   for (const name of names) {
     if (name === '__metadata__') throw new CheckpointError(`a tensor cannot be named '__metadata__'`);
@@ -92,7 +95,20 @@ export function encodeSafetensors(
     header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + size] };
     offset += size;
   }
-  let json = JSON.stringify(header);
+  const data = new Uint8Array(offset);
+  const dataView = new DataView(data.buffer);
+  let at = 0;
+  for (const name of names) {
+    // DataView with explicit little-endian stores, so the file is the same on any host.
+    for (const v of tensors[name].data) {
+      dataView.setFloat32(at, v, true);
+      at += 4;
+    }
+  }
+  const allMetadata = { ...metadata, ...sign?.(data) };
+  const withMetadata =
+    Object.keys(allMetadata).length > 0 ? { __metadata__: allMetadata, ...header } : header;
+  let json = JSON.stringify(withMetadata);
   const encoder = new TextEncoder();
   let headerBytes = encoder.encode(json);
   const padded = Math.ceil(headerBytes.length / 8) * 8;
@@ -101,17 +117,9 @@ export function encodeSafetensors(
     headerBytes = encoder.encode(json);
   }
   const out = new Uint8Array(8 + headerBytes.length + offset);
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, BigInt(headerBytes.length), true);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
   out.set(headerBytes, 8);
-  let at = 8 + headerBytes.length;
-  for (const name of names) {
-    // DataView with explicit little-endian stores, so the file is the same on any host.
-    for (const v of tensors[name].data) {
-      view.setFloat32(at, v, true);
-      at += 4;
-    }
-  }
+  out.set(data, 8 + headerBytes.length);
   return out;
 }
 
@@ -132,24 +140,23 @@ export function decodeSafetensors(file: Uint8Array): SafetensorsFile {
   if (headerLength > MAX_HEADER_BYTES) {
     throw new CheckpointError(`header length ${headerLength} is over the ${MAX_HEADER_BYTES}-byte limit`);
   }
+  // The raw first byte, as the reference reader checks it: a BOM or whitespace before '{' is refused.
+  if (file[8] !== 0x7b) {
+    const first = headerLength === 0 ? 'nothing' : `byte 0x${file[8].toString(16).padStart(2, '0')}`;
+    throw new CheckpointError(`header must be a JSON object starting with '{', but it starts with ${first}`);
+  }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(file.subarray(8, 8 + headerLength));
+    // ignoreBOM keeps a BOM in the text instead of dropping it silently (it is refused above anyway).
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(
+      file.subarray(8, 8 + headerLength),
+    );
   } catch {
     throw new CheckpointError('header is not valid UTF-8');
   }
-  if (!text.startsWith('{')) throw new CheckpointError(`header must be a JSON object starting with '{'`);
-  let header: unknown;
-  try {
-    header = JSON.parse(text);
-  } catch (e) {
-    throw new CheckpointError(`header is not valid JSON: ${(e as Error).message}`);
-  }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) {
-    throw new CheckpointError('header must be a JSON object');
-  }
+  const header = parseJsonObject(text, 'header');
   const buffer = file.subarray(8 + headerLength);
-  const metadata = readMetadata((header as Record<string, unknown>).__metadata__);
+  const metadata = readMetadata(header.__metadata__);
   const layout: { name: string; dtype: SafetensorsDType; shape: number[]; begin: number; end: number }[] = [];
   for (const [name, raw] of Object.entries(header)) {
     if (name === '__metadata__') continue;
@@ -181,7 +188,70 @@ export function decodeSafetensors(file: Uint8Array): SafetensorsFile {
   for (const t of layout) {
     tensors.set(t.name, { dtype: t.dtype, shape: t.shape, bytes: buffer.subarray(t.begin, t.end) });
   }
-  return { tensors, metadata };
+  return { tensors, metadata, data: buffer };
+}
+
+/**
+ * Parses JSON text that must be an object, refusing duplicate keys at any depth (JSON.parse
+ * silently keeps the last, so a second `__metadata__` or tensor entry would override the first).
+ * `what` names the text in messages.
+ */
+export function parseJsonObject(text: string, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new CheckpointError(`${what} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new CheckpointError(`${what} must be a JSON object`);
+  }
+  const duplicate = duplicateKey(text);
+  if (duplicate !== null) {
+    throw new CheckpointError(
+      `${what} has the key '${duplicate}' twice (JSON readers would keep only the last)`,
+    );
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * The dotted path of the first key that appears twice in one object of `text` (valid JSON), or
+ * null. A scan of the raw text: strings are skipped whole, and a string right after `{` or a
+ * comma inside an object is a key.
+ */
+export function duplicateKey(text: string): string | null {
+  const frames: { keys: Set<string> | null; path: string }[] = [];
+  let expectKey = false;
+  let lastKey = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const frame = frames[frames.length - 1];
+      if (expectKey && frame?.keys) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        const path = frame.path === '' ? key : `${frame.path}.${key}`;
+        if (frame.keys.has(key)) return path;
+        frame.keys.add(key);
+        lastKey = path;
+        expectKey = false;
+      }
+      i = end;
+    } else if (c === '{' || c === '[') {
+      const parent = frames[frames.length - 1];
+      const path = parent === undefined ? '' : parent.keys ? lastKey : parent.path;
+      frames.push({ keys: c === '{' ? new Set() : null, path });
+      expectKey = c === '{';
+    } else if (c === '}' || c === ']') {
+      frames.pop();
+      expectKey = false;
+    } else if (c === ',') {
+      expectKey = frames[frames.length - 1]?.keys != null;
+    }
+  }
+  return null;
 }
 
 function readMetadata(raw: unknown): Record<string, string> {

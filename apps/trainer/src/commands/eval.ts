@@ -36,7 +36,9 @@ export async function evalCommand(argv: readonly string[], io: Io): Promise<numb
     io.stdout.write(helpText('eval'));
     return 0;
   }
-  const checkpoint = readCheckpoint(checkpointArgument(options, positionals, 'eval'));
+  const checkpoint = readCheckpoint(checkpointArgument(options, positionals, 'eval'), {
+    allowNonfinite: options['allow-nonfinite'] === true,
+  });
   await useBackend((options.backend ?? 'cpu') as BackendName);
   const { data, label } = evaluationData(
     checkpoint,

@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { nearest, parseArgs, UsageError } from '../args.js';
 import { useBackend } from '../backend.js';
-import { writeFileAtomic } from '../checkpoint/atomic.js';
+import { makeOutputFolder, writeFileAtomic } from '../checkpoint/atomic.js';
 import { type BackendName, defaultRunFolder, EXPERIMENT_OPTIONS, userPath } from '../config.js';
 import { EXPERIMENTS } from '../experiments/index.js';
 import { type Io, TextTable } from '../format.js';
@@ -32,6 +31,8 @@ export async function experimentCommand(argv: readonly string[], io: Io): Promis
   const human = !options.json && !options.quiet;
   const out =
     typeof options.out === 'string' ? userPath(options.out) : defaultRunFolder(`experiment-${name}`);
+  // Before the experiment runs, so a bad --out fails at once rather than after a minute of training.
+  makeOutputFolder(out);
   await useBackend((options.backend ?? 'cpu') as BackendName);
   const started = performance.now();
   const result = await experiment.run({
@@ -42,7 +43,6 @@ export async function experimentCommand(argv: readonly string[], io: Io): Promis
     },
   });
   const seconds = (performance.now() - started) / 1000;
-  mkdirSync(out, { recursive: true });
   const report = join(out, 'report.html');
   writeFileAtomic(
     report,

@@ -27,7 +27,9 @@ export async function predictCommand(
     io.stdout.write(helpText('predict'));
     return 0;
   }
-  const checkpoint = readCheckpoint(checkpointArgument(options, positionals, 'predict'));
+  const checkpoint = readCheckpoint(checkpointArgument(options, positionals, 'predict'), {
+    allowNonfinite: options['allow-nonfinite'] === true,
+  });
   const source = typeof options.input === 'string' && options.input !== '-' ? userPath(options.input) : null;
   const text = source === null ? await readAll(stdin) : readInputFile(source);
   const { input, model: modelConfig } = checkpoint.meta;
@@ -136,9 +138,20 @@ function csvRows(text: string, input: InputInfo, source: string): number[][] {
   const isNumber = (s: string): boolean => s.trim() !== '' && Number.isFinite(Number(s));
   let columns: number[] | null = null;
   let body = records;
-  if (records.length > 0 && !records[0].fields.every(isNumber)) {
-    const header = records[0].fields.map((f) => f.trim());
+  const first = records[0]?.fields ?? [];
+  // A header names columns: a first row with numbers in it is data, and a non-number there is an error.
+  const numeric = first.findIndex(isNumber);
+  const word = first.findIndex((f) => !isNumber(f));
+  if (numeric !== -1 && word !== -1) {
+    throw new InputError(
+      `${source}: line ${records[0].line}, field ${word + 1}: ${JSON.stringify(first[word])} is not a number ` +
+        '(a header row names every column; a data row holds only numbers)',
+    );
+  }
+  if (records.length > 0 && numeric === -1) {
+    const header = first.map((f) => f.trim());
     body = records.slice(1);
+    if (body.length === 0) throw new InputError(`${source}: a header line but no rows of values`);
     const names = input.featureNames;
     if (names?.every((n) => header.includes(n))) columns = names.map((n) => header.indexOf(n));
     else if (header.length !== input.numFeatures) {

@@ -23,7 +23,9 @@ export async function resumeCommand(argv: readonly string[], io: Io): Promise<nu
     return 0;
   }
   const started = performance.now();
-  const checkpoint = readCheckpoint(checkpointArgument(options, positionals, 'resume'));
+  const checkpoint = readCheckpoint(checkpointArgument(options, positionals, 'resume'), {
+    allowNonfinite: options['allow-nonfinite'] === true,
+  });
   const saved = checkpoint.meta.config;
   const config: TrainConfig = {
     ...saved,

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, UsageError } from '../args.js';
 import { useBackend } from '../backend.js';
-import { writeFileAtomic } from '../checkpoint/atomic.js';
+import { makeOutputFolder, writeFileAtomic } from '../checkpoint/atomic.js';
 import { CHECKPOINT_FILE, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { resolveTrainConfig, TRAIN_OPTIONS } from '../config.js';
 import { loadData } from '../datasets.js';
@@ -41,6 +41,7 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
       'train',
     );
   }
+  makeOutputFolder(config.out);
   await useBackend(config.backend);
   const data = loadData(config);
   const run = new TrainingRun(config, data);
@@ -66,7 +67,7 @@ export async function runTraining(run: TrainingRun, io: Io, output: RunOutput): 
   const say = (text: string): void => {
     if (human) io.stdout.write(`${text}\n`);
   };
-  mkdirSync(config.out, { recursive: true });
+  makeOutputFolder(config.out);
   const files = {
     checkpoint: join(config.out, RUN_FILES.checkpoint),
     metrics: join(config.out, RUN_FILES.metrics),
