@@ -2,14 +2,14 @@
  * Turns the raw runs (results/runs.json) into results/summary.json and results/RESULTS.md: per case
  * the median over runs with the min–max, the ratios of backprop to each peer (ratio of the medians,
  * with the min–max of the per-round ratios, each round's cases having run back to back), and the
- * targets of issues #2 and #6 marked met or missed. Run alone to rebuild the report from runs.json:
+ * targets of issues #2, #6 and #13 marked met or missed. Run alone to rebuild the report from runs.json:
  * `node --conditions=source --import tsx src/report.ts`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type CaseResult, MATMUL_SIZES, MLP, median } from './common.js';
-import type { MachineInfo, RunRecord } from './run.js';
+import type { MachineInfo, RunRecord } from './records.js';
 
 /** A figure over runs. */
 interface Stat {
@@ -132,6 +132,11 @@ function fmtRatio(r: Ratio | null): string {
     : `**${f2(r.ofMedians)}×**`;
 }
 
+/** What a row says for a case with no figures: a library missing here, or a failed run. */
+function notMeasured(c: CaseSummary): string {
+  return c.status === 'unavailable' ? 'not available' : 'not measured';
+}
+
 interface Target {
   what: string;
   goal: string;
@@ -166,7 +171,57 @@ export function writeReport(resultsDir: string, machine: MachineInfo, records: R
   const mm512Tf = ratio(records, ours.matmul, 'matmul-tfjs-cpu', gflops(512));
   const mm512Naive = ratio(records, ours.matmul, 'matmul-naive', gflops(512));
   const rssTf = ratio(records, ours.mlp, 'mlp-tfjs-cpu', rss);
+  const ours1t = { matmul: 'matmul-backprop-cpu-1t', mlp: 'mlp-backprop-cpu-1t' };
+  const mmWasm = (id: string, n: number) => ratio(records, id, 'matmul-tfjs-wasm', gflops(n));
+  // PyTorch's best thread count is the one with the higher median: the smaller ratio.
+  const torchRatios = ['mlp-torch-1', 'mlp-torch-all']
+    .map((peer) => ratio(records, ours.mlp, peer, sps))
+    .filter((r): r is Ratio => r !== null);
+  const mlpTorchBest = torchRatios.length > 0 ? Math.min(...torchRatios.map((r) => r.ofMedians)) : null;
+  const lossGap = (peer: string) => {
+    const a = stat([...byRun(records, ours.mlp, (r) => r.mlp?.epochLoss.at(-1)).values()]);
+    const b = stat([...byRun(records, peer, (r) => r.mlp?.epochLoss.at(-1)).values()]);
+    return a && b ? Math.abs(a.median - b.median) / Math.abs(b.median) : null;
+  };
+  const threadsUsed = cases.find((c) => c.id === ours.matmul)?.library ?? 'default threads';
   const targets: Target[] = [
+    {
+      what: 'issue #13: MLP training samples/s, backprop cpu ÷ PyTorch CPU (its best thread count)',
+      goal: '≥ 0.5×',
+      value: mlpTorchBest,
+      threshold: 0.5,
+    },
+    {
+      what: 'issue #13: MLP training samples/s, backprop cpu ÷ tfjs-wasm',
+      goal: '≥ 4×',
+      value: ratio(records, ours.mlp, 'mlp-tfjs-wasm', sps)?.ofMedians ?? null,
+      threshold: 4,
+    },
+    ...([128, 512, 1024] as const).map((n) => ({
+      what: `issue #13: matmul ${n} GFLOP/s, ${threadsUsed} ÷ tfjs-wasm`,
+      goal: n === 128 ? '≥ 1×' : '≥ 1.5×',
+      value: mmWasm(ours.matmul, n)?.ofMedians ?? null,
+      threshold: n === 128 ? 1 : 1.5,
+    })),
+    ...([256, 512, 1024] as const).map((n) => ({
+      what: `issue #13: matmul ${n} GFLOP/s, backprop cpu on 1 thread ÷ tfjs-wasm`,
+      goal: '≥ 1×',
+      value: mmWasm(ours1t.matmul, n)?.ofMedians ?? null,
+      threshold: 1,
+    })),
+    {
+      what: `issue #13: threads scale, matmul 1024 GFLOP/s, ${threadsUsed} ÷ 1 thread`,
+      goal: '≥ 1.7× (on 2 threads)',
+      value: ratio(records, ours.matmul, ours1t.matmul, gflops(1024))?.ofMedians ?? null,
+      threshold: 1.7,
+    },
+    ...['mlp-tfjs-wasm', 'mlp-torch-1'].map((peer) => ({
+      what: `issue #13: loss after epoch ${MLP.epochs}, relative difference backprop cpu vs ${peer}`,
+      goal: '≤ 0.001',
+      value: lossGap(peer),
+      threshold: 0.001,
+      atMost: true,
+    })),
     {
       what: 'MLP training samples/s, backprop cpu ÷ tfjs-cpu',
       goal: '≥ 2.5×',
@@ -200,7 +255,7 @@ export function writeReport(resultsDir: string, machine: MachineInfo, records: R
   for (const t of targets) {
     const met = t.value === null ? null : t.atMost ? t.value <= t.threshold : t.value >= t.threshold;
     out(
-      `| ${t.what} | ${t.goal} | ${t.value === null ? 'not measured' : `${f2(t.value)}×`} | ${met === null ? '—' : met ? 'met' : `**missed** by ${Math.abs((t.value! / t.threshold - 1) * 100).toFixed(1)}%`} |`,
+      `| ${t.what} | ${t.goal} | ${t.value === null ? 'not measured' : t.atMost && t.threshold < 0.1 ? t.value.toExponential(1) : `${f2(t.value)}×`} | ${met === null ? '—' : met ? 'met' : `**missed** by ${Math.abs((t.value! / t.threshold - 1) * 100).toFixed(1)}%`} |`,
     );
   }
   out();
@@ -213,7 +268,7 @@ export function writeReport(resultsDir: string, machine: MachineInfo, records: R
   const matmulCases = cases.filter((c) => c.benchmark === 'matmul');
   for (const c of matmulCases) {
     if (c.status !== 'ok') {
-      out(`| ${c.library} | ${MATMUL_SIZES.map(() => 'not measured').join(' | ')} |`);
+      out(`| ${c.library} | ${MATMUL_SIZES.map(() => notMeasured(c)).join(' | ')} |`);
       continue;
     }
     out(`| ${c.library} | ${MATMUL_SIZES.map((n) => fmtStat(c.matmul?.[n])).join(' | ')} |`);
@@ -245,7 +300,7 @@ export function writeReport(resultsDir: string, machine: MachineInfo, records: R
   const mlpCases = cases.filter((x) => x.benchmark === 'mlp');
   for (const c of mlpCases) {
     if (c.status !== 'ok' || !c.mlp) {
-      out(`| ${c.library} | not measured | — | — | — | — | — |`);
+      out(`| ${c.library} | ${notMeasured(c)} | — | — | — | — | — |`);
       continue;
     }
     const r = c.id === ours.mlp ? '1' : fmtRatio(ratio(records, ours.mlp, c.id, sps));

@@ -14,6 +14,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CaseResult, RESULT_MARKER } from './common.js';
+import type { MachineInfo, RunRecord } from './records.js';
 import { writeReport } from './report.js';
 
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,6 +30,9 @@ interface CaseSpec {
 
 export const CASES: CaseSpec[] = [
   { id: 'matmul-backprop-cpu', file: 'matmul-backprop-cpu.ts' },
+  { id: 'matmul-backprop-cpu-1t', file: 'matmul-backprop-cpu.ts', args: ['--threads=1'] },
+  { id: 'matmul-torch-1', file: 'torch.ts', args: ['--benchmark=matmul', '--threads=1'] },
+  { id: 'matmul-torch-all', file: 'torch.ts', args: ['--benchmark=matmul', '--threads=all'] },
   { id: 'matmul-naive', file: 'matmul-naive.ts' },
   { id: 'matmul-tfjs-cpu', file: 'matmul-tfjs.ts', args: ['--backend=cpu'] },
   { id: 'matmul-tfjs-wasm', file: 'matmul-tfjs.ts', args: ['--backend=wasm'] },
@@ -38,6 +42,9 @@ export const CASES: CaseSpec[] = [
   { id: 'matmul-gpujs-webgl2', file: 'matmul-gpujs.ts', args: ['--mode=webgl2'] },
   { id: 'matmul-gpujs-webgpu', file: 'matmul-gpujs.ts', args: ['--mode=webgpu'] },
   { id: 'mlp-backprop-cpu', file: 'mlp-backprop.ts', args: ['--backend=cpu'] },
+  { id: 'mlp-backprop-cpu-1t', file: 'mlp-backprop.ts', args: ['--backend=cpu', '--threads=1'] },
+  { id: 'mlp-torch-1', file: 'torch.ts', args: ['--benchmark=mlp', '--threads=1'] },
+  { id: 'mlp-torch-all', file: 'torch.ts', args: ['--benchmark=mlp', '--threads=all'] },
   { id: 'mlp-tfjs-cpu', file: 'mlp-tfjs.ts', args: ['--backend=cpu'] },
   { id: 'mlp-tfjs-wasm', file: 'mlp-tfjs.ts', args: ['--backend=wasm'] },
   { id: 'mlp-brainjs', file: 'mlp-brainjs.ts' },
@@ -51,30 +58,6 @@ export const CASES: CaseSpec[] = [
     needsX: true,
   },
 ];
-
-/** One child-process run of one case, as stored in results/runs.json. */
-export interface RunRecord {
-  run: number;
-  id: string;
-  command: string;
-  wallSeconds: number;
-  loadavgBefore: number;
-  result: CaseResult;
-}
-
-export interface MachineInfo {
-  cpu: string;
-  cores: number;
-  memoryGiB: number;
-  node: string;
-  platform: string;
-  date: string;
-  command: string;
-  runs: number;
-  quick: boolean;
-  loadavgStart: number[];
-  loadavgEnd: number[];
-}
 
 function cpuModel(): string {
   try {

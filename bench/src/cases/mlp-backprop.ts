@@ -8,7 +8,9 @@
  * `--epochs=N` (default `MLP.epochs`) trains fewer epochs for a backend too slow for the full run;
  * samples/s is then over epochs 2–N, and the report says so.
  */
-import { argmax, fromArray, noGrad, registerBackend, setBackend, tidy } from '@backprop/core';
+import { availableParallelism } from 'node:os';
+import type { CpuBackend } from '@backprop/backend-cpu';
+import { argmax, ENGINE, fromArray, noGrad, registerBackend, setBackend, tidy } from '@backprop/core';
 import { crossEntropy } from '@backprop/losses';
 import { Linear, ReLU, Sequential } from '@backprop/nn';
 import { SGD } from '@backprop/optim';
@@ -19,10 +21,17 @@ const { values } = caseArgs();
 const backendName = values.backend ?? 'cpu';
 const mode = values.mode ?? 'webasm';
 const epochs = values.epochs ? Math.max(2, Number(values.epochs)) : MLP.epochs;
+// `--threads=N` pins the cpu backend's thread count (through its environment variable, which the
+// registered factory reads); without it the backend takes its default, the cores available.
+if (values.threads) process.env.BACKPROP_CPU_THREADS = values.threads;
+const threads = Number(values.threads ?? availableParallelism());
 const [id, library] =
   backendName === 'gpujs'
     ? [`mlp-gpujs-${mode}`, `backprop gpujs (${mode})`]
-    : [`mlp-backprop-${backendName}`, `backprop ${backendName}`];
+    : [
+        `mlp-backprop-${backendName}${values.threads ? `-${values.threads}t` : ''}`,
+        `backprop ${backendName} (${threads} thread${threads > 1 ? 's' : ''}${values.threads ? '' : ', default'})`,
+      ];
 
 await runCase({ case: id, library, benchmark: 'mlp' }, async () => {
   const notes: string[] = [];
@@ -71,6 +80,10 @@ await runCase({ case: id, library, benchmark: 'mlp' }, async () => {
     },
     { epochs },
   );
+  if (backendName === 'cpu') {
+    const { threads: used, note } = (ENGINE.activeBackend() as CpuBackend).threading;
+    notes.push(`cpu backend: matmul on ${used} thread(s)${note ? ` (${note})` : ''}`);
+  }
   return {
     mlp,
     notes: [
