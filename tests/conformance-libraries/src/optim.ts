@@ -121,6 +121,123 @@ const adagradRule: Rule = (p, grad, o, s) => {
   return p.map((v, i) => v - (clr * g[i]) / (Math.sqrt(sum[i]) + eps));
 };
 
+/** L2 weight decay added to the gradient, or decoupled (the weights shrink first); returns [p, g]. */
+function weightDecay(
+  p: number[],
+  g: number[],
+  lr: number,
+  wd: number,
+  decoupled: boolean,
+): [number[], number[]] {
+  if (!wd) return [p, g];
+  if (decoupled) return [p.map((v) => v * (1 - lr * wd)), g];
+  return [p, g.map((v, i) => v + wd * p[i])];
+}
+
+/** Adam's moment updates, shared by the rules below: returns [m, v]. */
+function moments(g: number[], s: State, b1: number, b2: number): [number[], number[]] {
+  const m = ((s.m as number[] | undefined) ?? zeros(g.length)).map((v, i) => b1 * v + (1 - b1) * g[i]);
+  const v = ((s.v as number[] | undefined) ?? zeros(g.length)).map((x, i) => b2 * x + (1 - b2) * g[i] * g[i]);
+  s.m = m;
+  s.v = v;
+  return [m, v];
+}
+
+/** PyTorch's NAdam. */
+const nadamRule: Rule = (p0, grad, o, s) => {
+  const lr = num(o, 'lr', 2e-3);
+  const [b1, b2] = (o.betas as number[] | undefined) ?? [0.9, 0.999];
+  const eps = num(o, 'eps', 1e-8);
+  const psi = num(o, 'momentumDecay', 4e-3);
+  const g0 = grad.map((v) => (flag(o, 'maximize') ? -v : v));
+  const [p, g] = weightDecay(p0, g0, lr, num(o, 'weightDecay', 0), flag(o, 'decoupledWeightDecay'));
+  const t = ((s.step as number | undefined) ?? 0) + 1;
+  s.step = t;
+  const mu = b1 * (1 - 0.5 * 0.96 ** (t * psi));
+  const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi));
+  const prod = ((s.prod as number | undefined) ?? 1) * mu;
+  s.prod = prod;
+  const [m, v] = moments(g, s, b1, b2);
+  return p.map((x, i) => {
+    const d = Math.sqrt(v[i] / (1 - b2 ** t)) + eps;
+    return (
+      x - ((lr * (1 - mu)) / (1 - prod)) * (g[i] / d) - ((lr * muNext) / (1 - prod * muNext)) * (m[i] / d)
+    );
+  });
+};
+
+/** PyTorch's RAdam. */
+const radamRule: Rule = (p0, grad, o, s) => {
+  const lr = num(o, 'lr', 1e-3);
+  const [b1, b2] = (o.betas as number[] | undefined) ?? [0.9, 0.999];
+  const eps = num(o, 'eps', 1e-8);
+  const g0 = grad.map((v) => (flag(o, 'maximize') ? -v : v));
+  const [p, g] = weightDecay(p0, g0, lr, num(o, 'weightDecay', 0), flag(o, 'decoupledWeightDecay'));
+  const t = ((s.step as number | undefined) ?? 0) + 1;
+  s.step = t;
+  const [m, v] = moments(g, s, b1, b2);
+  const bc2 = 1 - b2 ** t;
+  const rhoInf = 2 / (1 - b2) - 1;
+  const rho = rhoInf - (2 * t * b2 ** t) / bc2;
+  const rect =
+    rho > 5 ? Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho)) : 0;
+  return p.map((x, i) => {
+    const mHat = m[i] / (1 - b1 ** t);
+    return rho > 5 ? x - lr * mHat * rect * (Math.sqrt(bc2) / (Math.sqrt(v[i]) + eps)) : x - lr * mHat;
+  });
+};
+
+/** PyTorch's Adamax. */
+const adamaxRule: Rule = (p, grad, o, s) => {
+  const lr = num(o, 'lr', 2e-3);
+  const [b1, b2] = (o.betas as number[] | undefined) ?? [0.9, 0.999];
+  const eps = num(o, 'eps', 1e-8);
+  const wd = num(o, 'weightDecay', 0);
+  const g = grad.map((v, i) => (flag(o, 'maximize') ? -v : v) + wd * p[i]);
+  const t = ((s.step as number | undefined) ?? 0) + 1;
+  s.step = t;
+  const m = ((s.m as number[] | undefined) ?? zeros(p.length)).map((v, i) => b1 * v + (1 - b1) * g[i]);
+  const u = ((s.u as number[] | undefined) ?? zeros(p.length)).map((x, i) =>
+    Math.max(b2 * x, Math.abs(g[i]) + eps),
+  );
+  s.m = m;
+  s.u = u;
+  return p.map((x, i) => x - (lr / (1 - b1 ** t)) * (m[i] / u[i]));
+};
+
+/** PyTorch's Adadelta. */
+const adadeltaRule: Rule = (p, grad, o, s) => {
+  const lr = num(o, 'lr', 1);
+  const rho = num(o, 'rho', 0.9);
+  const eps = num(o, 'eps', 1e-6);
+  const wd = num(o, 'weightDecay', 0);
+  const g = grad.map((v, i) => (flag(o, 'maximize') ? -v : v) + wd * p[i]);
+  const sq = ((s.sq as number[] | undefined) ?? zeros(p.length)).map(
+    (v, i) => rho * v + (1 - rho) * g[i] * g[i],
+  );
+  const acc = (s.acc as number[] | undefined) ?? zeros(p.length);
+  const delta = g.map((v, i) => (Math.sqrt(acc[i] + eps) / Math.sqrt(sq[i] + eps)) * v);
+  s.sq = sq;
+  s.acc = acc.map((a, i) => rho * a + (1 - rho) * delta[i] * delta[i]);
+  return p.map((x, i) => x - lr * delta[i]);
+};
+
+/** PyTorch's Rprop. */
+const rpropRule: Rule = (p, grad, o, s) => {
+  const lr = num(o, 'lr', 1e-2);
+  const [etaMinus, etaPlus] = (o.etas as number[] | undefined) ?? [0.5, 1.2];
+  const [min, max] = (o.stepSizes as number[] | undefined) ?? [1e-6, 50];
+  const g = grad.map((v) => (flag(o, 'maximize') ? -v : v));
+  const prev = (s.prev as number[] | undefined) ?? zeros(p.length);
+  const size = (s.size as number[] | undefined) ?? new Array<number>(p.length).fill(lr);
+  const agree = g.map((v, i) => Math.sign(v * prev[i]));
+  s.size = size.map((z, i) =>
+    Math.min(Math.max(z * (agree[i] > 0 ? etaPlus : agree[i] < 0 ? etaMinus : 1), min), max),
+  );
+  s.prev = g.map((v, i) => (agree[i] < 0 ? 0 : v));
+  return p.map((x, i) => x - Math.sign((s.prev as number[])[i]) * (s.size as number[])[i]);
+};
+
 /** The quadratic loss Σ a·p²/2 + b·p (gradient a·p + b) every optimizer sample minimises. */
 function lossOf(p: Tensor, a: Tensor, b: Tensor): Tensor {
   return core.sum(core.add(core.mul(core.mul(core.square(p), a), 0.5), core.mul(p, b)));
@@ -297,6 +414,29 @@ export const optimCases: OpCase[] = [
   optimizerCase('Adagrad', (ps, o) => new O.Adagrad(ps, o), adagradRule, [
     { lr: 0.1 },
     { lr: 0.1, lrDecay: 0.05, weightDecay: 0.1, initialAccumulatorValue: 0.5 },
+  ]),
+  optimizerCase('NAdam', (ps, o) => new O.NAdam(ps, o), nadamRule, [
+    { lr: 0.1 },
+    { lr: 0.05, betas: [0.8, 0.99], weightDecay: 0.1, momentumDecay: 0.01 },
+    { lr: 0.05, weightDecay: 0.1, decoupledWeightDecay: true },
+  ]),
+  optimizerCase('RAdam', (ps, o) => new O.RAdam(ps, o), radamRule, [
+    { lr: 0.1 },
+    // beta2 = 0.8: rho_inf = 9, so the rectified branch starts at step 3.
+    { lr: 0.05, betas: [0.9, 0.8], weightDecay: 0.1 },
+    { lr: 0.05, betas: [0.9, 0.8], weightDecay: 0.1, decoupledWeightDecay: true },
+  ]),
+  optimizerCase('Adamax', (ps, o) => new O.Adamax(ps, o), adamaxRule, [
+    { lr: 0.1 },
+    { lr: 0.05, betas: [0.8, 0.95], eps: 1e-4, weightDecay: 0.1 },
+  ]),
+  optimizerCase('Adadelta', (ps, o) => new O.Adadelta(ps, o), adadeltaRule, [
+    {},
+    { lr: 2, rho: 0.95, eps: 1e-4, weightDecay: 0.1 },
+  ]),
+  optimizerCase('Rprop', (ps, o) => new O.Rprop(ps, o), rpropRule, [
+    { lr: 0.05 },
+    { lr: 0.1, etas: [0.3, 1.5], stepSizes: [0.01, 0.8] },
   ]),
   clipGradNormCase,
   clipGradValueCase,
