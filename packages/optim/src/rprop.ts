@@ -20,7 +20,7 @@ export interface RpropOptions extends BaseOptions {
   lr: number;
   /** [η⁻, η⁺]: step-size factors when the gradient's sign flips / stays, 0 < η⁻ < 1 < η⁺ (default [0.5, 1.2]). */
   etas: [number, number];
-  /** [min, max] step size, 0 < min ≤ max (default [1e-6, 50]). */
+  /** [min, max] step size, 0 ≤ min ≤ max (default [1e-6, 50]). */
   stepSizes: [number, number];
   /** Maximize the objective instead (default false). */
   maximize: boolean;
@@ -40,7 +40,7 @@ export class Rprop extends Optimizer<RpropOptions> {
       {
         name: 'Rprop',
         defaults: { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false },
-        rules: { lr: NON_NEGATIVE, etas: pair(POSITIVE), stepSizes: pair(POSITIVE), maximize: BOOLEAN },
+        rules: { lr: NON_NEGATIVE, etas: pair(POSITIVE), stepSizes: pair(NON_NEGATIVE), maximize: BOOLEAN },
         state: { step: 'count', prev: 'tensor', stepSize: 'tensor' },
       },
       params,

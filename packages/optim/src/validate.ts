@@ -136,9 +136,17 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Throws unless `options` is undefined or a plain object whose keys are all in `known`. */
-export function checkOptionKeys(owner: string, options: unknown, known: readonly string[]): void {
-  if (options === undefined) return;
+/**
+ * Throws unless `options` is a plain object whose keys are all in `known` (or undefined, when no
+ * option is `required`).
+ */
+export function checkOptionKeys(
+  owner: string,
+  options: unknown,
+  known: readonly string[],
+  required = false,
+): void {
+  if (options === undefined && !required) return;
   if (!isRecord(options))
     throw new ArgumentError(`${owner}: options must be an object, got ${describeValue(options)}`);
   for (const key of Object.keys(options)) {

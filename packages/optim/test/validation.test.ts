@@ -77,7 +77,7 @@ const badOptions: [string, Record<string, unknown>, string][] = [
     { stepSizes: [1, 0.1] },
     'Rprop: stepSizes must satisfy stepSizes[0] ≤ stepSizes[1], got [1, 0.1]',
   ],
-  ['Rprop', { stepSizes: [0, 50] }, 'Rprop: stepSizes[0] must be a finite number > 0, got 0'],
+  ['Rprop', { stepSizes: [-1, 50] }, 'Rprop: stepSizes[0] must be a finite number ≥ 0, got -1'],
 ];
 
 describe('optimizer options', () => {
@@ -386,7 +386,17 @@ describe('scheduler options', () => {
     [
       'StepLR without options',
       () => new optim.StepLR(opt(), undefined as never),
-      'StepLR: stepSize must be an integer ≥ 1, got undefined',
+      'StepLR: options must be an object, got undefined',
+    ],
+    [
+      'OneCycleLR without options',
+      () => new optim.OneCycleLR(opt(), undefined as never),
+      'OneCycleLR: options must be an object, got undefined',
+    ],
+    [
+      'CyclicLR with options null',
+      () => new optim.CyclicLR(opt(), null as never),
+      'CyclicLR: options must be an object, got null',
     ],
     [
       'StepLR unknown option',
@@ -655,6 +665,21 @@ describe('scheduler loadStateDict with malformed state', () => {
       'ReduceLROnPlateau.loadStateDict: numBadEpochs must be an integer ≥ 0, got -1',
     );
     const chained = new optim.ChainedScheduler([new optim.ExponentialLR(o, { gamma: 0.9 })]);
+    const two = new optim.ChainedScheduler([
+      new optim.ExponentialLR(o, { gamma: 0.9 }),
+      new optim.StepLR(o, { stepSize: 2 }),
+    ]);
+    two.step();
+    const before = two.stateDict();
+    const other = two.stateDict() as optim.SchedulerStateDict & { schedulers: Record<string, unknown>[] };
+    other.schedulers = [
+      { ...other.schedulers[0], lastEpoch: 7 },
+      { ...other.schedulers[1], lastEpoch: 'x' },
+    ];
+    expect(() => two.loadStateDict(other)).toThrow(
+      'StepLR.loadStateDict: lastEpoch must be an integer ≥ −1, got "x"',
+    );
+    expect(two.stateDict()).toEqual(before);
     expect(() => chained.loadStateDict({ ...chained.stateDict(), schedulers: [] })).toThrow(
       'ChainedScheduler.loadStateDict: schedulers must be an array of 1 scheduler state dicts, got []',
     );

@@ -31,6 +31,21 @@ function subStates(n: number): Rule {
   };
 }
 
+/** Loads each scheduler's state dict; if one is refused, puts back those already loaded and rethrows. */
+function loadAll(schedulers: LRScheduler[], sds: SchedulerStateDict[]): void {
+  const before = schedulers.map((s) => s.stateDict());
+  try {
+    sds.forEach((sd, i) => {
+      schedulers[i].loadStateDict(sd);
+    });
+  } catch (e) {
+    before.forEach((sd, i) => {
+      schedulers[i].loadStateDict(sd);
+    });
+    throw e;
+  }
+}
+
 /** Moves a scheduler (and those inside it) one epoch back: SequentialLR's undo of their initial steps. */
 function undoInitialStep(s: LRScheduler): void {
   if (s instanceof SequentialLR || s instanceof ChainedScheduler)
@@ -95,9 +110,7 @@ export class SequentialLR extends LRScheduler {
     return { schedulers: subStates(this.schedulers.length) };
   }
   protected override loadExtraState(state: Record<string, unknown>): void {
-    (state.schedulers as SchedulerStateDict[]).forEach((sd, i) => {
-      this.schedulers[i].loadStateDict(sd);
-    });
+    loadAll(this.schedulers, state.schedulers as SchedulerStateDict[]);
   }
 }
 
@@ -135,8 +148,6 @@ export class ChainedScheduler extends LRScheduler {
     return { schedulers: subStates(this.schedulers.length) };
   }
   protected override loadExtraState(state: Record<string, unknown>): void {
-    (state.schedulers as SchedulerStateDict[]).forEach((sd, i) => {
-      this.schedulers[i].loadStateDict(sd);
-    });
+    loadAll(this.schedulers, state.schedulers as SchedulerStateDict[]);
   }
 }

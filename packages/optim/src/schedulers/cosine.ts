@@ -21,7 +21,7 @@ export class CosineAnnealingLR extends ClosedFormLR {
   readonly etaMin: number;
   constructor(optimizer: OptimizerLike, options: CosineAnnealingLROptions) {
     super('CosineAnnealingLR', optimizer);
-    checkOptionKeys(this.name, options, ['tMax', 'etaMin', 'lastEpoch']);
+    checkOptionKeys(this.name, options, ['tMax', 'etaMin', 'lastEpoch'], true);
     check(this.name, 'tMax', options?.tMax, POSITIVE_INTEGER);
     this.tMax = options.tMax;
     this.etaMin = options.etaMin ?? 0;
@@ -70,7 +70,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   tI: number;
   constructor(optimizer: OptimizerLike, options: CosineAnnealingWarmRestartsOptions) {
     super('CosineAnnealingWarmRestarts', optimizer);
-    checkOptionKeys(this.name, options, ['t0', 'tMult', 'etaMin', 'lastEpoch']);
+    checkOptionKeys(this.name, options, ['t0', 'tMult', 'etaMin', 'lastEpoch'], true);
     check(this.name, 't0', options?.t0, POSITIVE_INTEGER);
     this.t0 = options.t0;
     this.tI = options.t0;

@@ -61,20 +61,25 @@ export class CyclicLR extends LRScheduler {
 
   constructor(optimizer: OptimizerLike, options: CyclicLROptions) {
     super('CyclicLR', optimizer);
-    checkOptionKeys(this.name, options, [
-      'baseLr',
-      'maxLr',
-      'stepSizeUp',
-      'stepSizeDown',
-      'mode',
-      'gamma',
-      'scaleFn',
-      'scaleMode',
-      'cycleMomentum',
-      'baseMomentum',
-      'maxMomentum',
-      'lastEpoch',
-    ]);
+    checkOptionKeys(
+      this.name,
+      options,
+      [
+        'baseLr',
+        'maxLr',
+        'stepSizeUp',
+        'stepSizeDown',
+        'mode',
+        'gamma',
+        'scaleFn',
+        'scaleMode',
+        'cycleMomentum',
+        'baseMomentum',
+        'maxMomentum',
+        'lastEpoch',
+      ],
+      true,
+    );
     const groups = optimizer.paramGroups;
     const n = groups.length;
     check(this.name, 'baseLr', options?.baseLr, scalarOrList(NON_NEGATIVE));

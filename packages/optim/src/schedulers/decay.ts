@@ -32,7 +32,7 @@ export class StepLR extends ClosedFormLR {
   readonly gamma: number;
   constructor(optimizer: OptimizerLike, options: StepLROptions) {
     super('StepLR', optimizer);
-    checkOptionKeys(this.name, options, ['stepSize', 'gamma', 'lastEpoch']);
+    checkOptionKeys(this.name, options, ['stepSize', 'gamma', 'lastEpoch'], true);
     check(this.name, 'stepSize', options?.stepSize, POSITIVE_INTEGER);
     this.stepSize = options.stepSize;
     this.gamma = options.gamma ?? 0.1;
@@ -64,7 +64,7 @@ export class MultiStepLR extends ClosedFormLR {
   readonly gamma: number;
   constructor(optimizer: OptimizerLike, options: MultiStepLROptions) {
     super('MultiStepLR', optimizer);
-    checkOptionKeys(this.name, options, ['milestones', 'gamma', 'lastEpoch']);
+    checkOptionKeys(this.name, options, ['milestones', 'gamma', 'lastEpoch'], true);
     check(this.name, 'milestones', options?.milestones, listOf(NON_NEGATIVE_INTEGER));
     this.milestones = [...options.milestones].sort((a, b) => a - b);
     this.gamma = options.gamma ?? 0.1;
@@ -170,7 +170,7 @@ export class ExponentialLR extends ClosedFormLR {
   readonly gamma: number;
   constructor(optimizer: OptimizerLike, options: ExponentialLROptions) {
     super('ExponentialLR', optimizer);
-    checkOptionKeys(this.name, options, ['gamma', 'lastEpoch']);
+    checkOptionKeys(this.name, options, ['gamma', 'lastEpoch'], true);
     check(this.name, 'gamma', options?.gamma, FACTOR);
     this.gamma = options.gamma;
     this.init(options.lastEpoch ?? -1);

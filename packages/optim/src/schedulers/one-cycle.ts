@@ -64,21 +64,26 @@ export class OneCycleLR extends LRScheduler {
 
   constructor(optimizer: OptimizerLike, options: OneCycleLROptions) {
     super('OneCycleLR', optimizer);
-    checkOptionKeys(this.name, options, [
-      'maxLr',
-      'totalSteps',
-      'epochs',
-      'stepsPerEpoch',
-      'pctStart',
-      'annealStrategy',
-      'cycleMomentum',
-      'baseMomentum',
-      'maxMomentum',
-      'divFactor',
-      'finalDivFactor',
-      'threePhase',
-      'lastEpoch',
-    ]);
+    checkOptionKeys(
+      this.name,
+      options,
+      [
+        'maxLr',
+        'totalSteps',
+        'epochs',
+        'stepsPerEpoch',
+        'pctStart',
+        'annealStrategy',
+        'cycleMomentum',
+        'baseMomentum',
+        'maxMomentum',
+        'divFactor',
+        'finalDivFactor',
+        'threePhase',
+        'lastEpoch',
+      ],
+      true,
+    );
     const groups = optimizer.paramGroups;
     const n = groups.length;
     let total: number;

@@ -208,10 +208,11 @@ export abstract class LRScheduler {
       lastLr: lrs,
       ...this.extraStateRules(),
     });
+    // The subclass's part first: a composite's inner state dicts can still be refused there.
+    this.loadExtraState(s);
     this.lastEpoch = s.lastEpoch as number;
     this.baseLrs = [...(s.baseLrs as number[])];
     this.lastLr = [...(s.lastLr as number[])];
-    this.loadExtraState(s);
   }
 }
 
