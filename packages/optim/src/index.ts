@@ -77,3 +77,4 @@ export {
   type SchedulerStateDict,
 } from './schedulers/scheduler.js';
 export { SGD, type SGDOptions } from './sgd.js';
+export type { Rule } from './validate.js';
