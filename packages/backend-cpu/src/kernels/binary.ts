@@ -8,6 +8,7 @@ import {
   stridesOf,
   type TypedArray,
 } from '@backprop/core';
+import { binaryFloat32 } from './binary-f32.js';
 import { broadcastStrides, collapseLoop, forEachRow } from './layout.js';
 
 /** Small integer codes, so the per-element `switch` stays cheap inside the loops (V8 inlines `apply`). */
@@ -107,6 +108,13 @@ export function binaryKernel(
   const size = outShape.reduce((n, d) => n * d, 1);
   const out = allocArray(outDtype, size);
   if (size === 0) return out;
+  if (
+    a instanceof Float32Array &&
+    b instanceof Float32Array &&
+    out instanceof Float32Array &&
+    binaryFloat32(op, a, b, out)
+  )
+    return out;
   const code = op === 'mul' && a instanceof Int32Array ? INT_MUL : CODES[op];
   if (a.length === size && b.length === size) rowBoth(code, a, 0, b, 0, out, 0, size);
   else if (b.length === 1) rowScalarB(code, a, 0, b[0], out, 0, size);

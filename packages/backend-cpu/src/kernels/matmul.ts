@@ -268,7 +268,7 @@ const localJob = new Int32Array(GEMM_JOB_LENGTH);
 
 /**
  * The SIMD path on this thread: C is accumulated in float32 in WebAssembly memory, padded to whole
- * 4×8 tiles, with the packing scratch behind it; the m×n result is then added into `c`.
+ * 4×8 tiles, with the packing scratch behind it; the m×n result is then copied into `c`.
  */
 function gemmSimd(
   kernel: SimdKernel,
@@ -304,11 +304,14 @@ function gemmSimd(
     splitColumns: false,
   });
   simdGemmShare(kernel.macro, heap, a.data, b.data, localJob, 0, 1, packPanels);
-  addPaddedInto(heap, 0, ldc, m, n, c, cOffset);
+  copyPaddedInto(heap, 0, ldc, m, n, c, cOffset);
 }
 
-/** c[cOffset..] (dense m×n) += the m×n corner of the padded block at `from` whose rows are `ldc` apart. */
-export function addPaddedInto(
+/**
+ * Copies the m×n corner of the padded block at `from` (rows `ldc` apart) into the dense m×n block
+ * of `c` at `cOffset`, which held zeros: a copy of the sum rather than an add onto it.
+ */
+export function copyPaddedInto(
   heap: Float32Array,
   from: number,
   ldc: number,
@@ -317,11 +320,11 @@ export function addPaddedInto(
   c: Float32Array,
   cOffset: number,
 ): void {
-  for (let i = 0; i < m; i++) {
-    const src = from + i * ldc;
-    const to = cOffset + i * n;
-    for (let j = 0; j < n; j++) c[to + j] += heap[src + j];
+  if (ldc === n) {
+    c.set(heap.subarray(from, from + m * n), cOffset);
+    return;
   }
+  for (let i = 0; i < m; i++) c.set(heap.subarray(from + i * ldc, from + i * ldc + n), cOffset + i * n);
 }
 
 /**

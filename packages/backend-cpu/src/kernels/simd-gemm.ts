@@ -95,9 +95,14 @@ export function packPanels(
   let to = at;
   for (let ir = 0; ir < count; ir += width) {
     const rows = Math.min(width, count - ir);
-    for (let p = 0; p < kc; p++) {
-      const base = offset + (r0 + ir) * rowStride + (p0 + p) * colStride;
-      for (let r = 0; r < width; r++) packed[to++] = r < rows ? data[base + r * rowStride] : 0;
+    let base = offset + (r0 + ir) * rowStride + p0 * colStride;
+    if (rows === width) {
+      // Whole panels (all but the last): no padding test per element.
+      for (let p = 0; p < kc; p++, base += colStride)
+        for (let r = 0, from = base; r < width; r++, from += rowStride) packed[to++] = data[from];
+    } else {
+      for (let p = 0; p < kc; p++, base += colStride)
+        for (let r = 0; r < width; r++) packed[to++] = r < rows ? data[base + r * rowStride] : 0;
     }
   }
 }

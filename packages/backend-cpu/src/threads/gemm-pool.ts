@@ -1,5 +1,5 @@
 import type { MatrixView, ParallelGemm } from '../kernels/matmul.js';
-import { addPaddedInto, simdCFloats, simdRowLength } from '../kernels/matmul.js';
+import { copyPaddedInto, simdCFloats, simdRowLength } from '../kernels/matmul.js';
 import {
   gemmJob,
   type MacroKernel,
@@ -174,7 +174,7 @@ export class GemmPool implements ParallelGemm {
       if (done === workers) break;
       if (this.blocks) Atomics.wait(control, CONTROL.done, done);
     }
-    addPaddedInto(heap, cAt, ldc, m, n, c, cOffset);
+    copyPaddedInto(heap, cAt, ldc, m, n, c, cOffset);
     return true;
   }
 
