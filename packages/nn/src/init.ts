@@ -11,6 +11,7 @@ import {
   globalGenerator,
   type Tensor,
 } from '@backprop/core';
+import { checkOptions, checkReal, checkTensor } from './validate.js';
 
 /** Nonlinearities `calculateGain` knows (PyTorch's names, with camelCase `leakyRelu` as well). */
 export type Nonlinearity =
@@ -64,6 +65,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 
 /** Fan-in and fan-out of a weight: [out, in, ...kernel] gives in·k and out·k, where k is the kernel size. */
 export function calculateFans(t: Tensor): { fanIn: number; fanOut: number } {
+  checkTensor('init', 'tensor', t);
   if (t.rank < 2) {
     throw new ArgumentError(
       `init: fan in and fan out need a tensor of at least 2 dimensions, got shape [${t.shape.join(', ')}]`,
@@ -74,6 +76,7 @@ export function calculateFans(t: Tensor): { fanIn: number; fanOut: number } {
 }
 
 function fill(t: Tensor, draw: (g: Generator, i: number) => number, generator = globalGenerator): Tensor {
+  checkTensor('init', 'tensor', t);
   if (t.dtype !== 'float32') throw new DTypeError(`init: expected a float32 tensor, got ${t.dtype}`);
   const values = new Float32Array(t.size);
   for (let i = 0; i < values.length; i++) values[i] = draw(generator, i);
@@ -85,19 +88,26 @@ function fill(t: Tensor, draw: (g: Generator, i: number) => number, generator = 
 
 /** U(low, high). */
 export function uniform(t: Tensor, low = 0, high = 1, options: InitOptions = {}): Tensor {
+  checkReal('init.uniform', 'low', low);
+  checkReal('init.uniform', 'high', high);
   if (!(high >= low))
     throw new ArgumentError(`init.uniform: expected low <= high, got low=${low}, high=${high}`);
+  checkOptions('init.uniform', options, ['generator']);
   return fill(t, (g) => low + (high - low) * g.uniform(), options.generator);
 }
 
 /** N(mean, std²). */
 export function normal(t: Tensor, mean = 0, std = 1, options: InitOptions = {}): Tensor {
-  if (!(std >= 0)) throw new ArgumentError(`init.normal: std must be non-negative, got ${std}`);
+  checkReal('init.normal', 'mean', mean);
+  checkReal('init.normal', 'std', std, { min: 0 });
+  checkOptions('init.normal', options, ['generator']);
   return fill(t, (g) => mean + std * g.normal(), options.generator);
 }
 
 /** Every element `value`. */
 export function constant(t: Tensor, value: number): Tensor {
+  if (typeof value !== 'number')
+    throw new ArgumentError(`init.constant: value must be a number, got ${typeof value}`);
   return fill(t, () => value);
 }
 
@@ -126,14 +136,19 @@ export interface XavierOptions extends InitOptions {
 /** Glorot uniform: U(±gain·√(6 / (fanIn + fanOut))). */
 export function xavierUniform(t: Tensor, options: XavierOptions = {}): Tensor {
   const { fanIn, fanOut } = calculateFans(t);
-  const bound = (options.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
-  return uniform(t, -bound, bound, options);
+  const bound = checkReal('init.xavierUniform', 'gain', options.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
+  return uniform(t, -bound, bound, { generator: options.generator });
 }
 
 /** Glorot normal: N(0, (gain·√(2 / (fanIn + fanOut)))²). */
 export function xavierNormal(t: Tensor, options: XavierOptions = {}): Tensor {
   const { fanIn, fanOut } = calculateFans(t);
-  return normal(t, 0, (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), options);
+  return normal(
+    t,
+    0,
+    checkReal('init.xavierNormal', 'gain', options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)),
+    { generator: options.generator },
+  );
 }
 
 export interface KaimingOptions extends InitOptions {
@@ -157,12 +172,12 @@ function kaimingStd(t: Tensor, options: KaimingOptions): number {
 /** He uniform: U(±gain·√(3 / fan)). */
 export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor {
   const bound = Math.sqrt(3) * kaimingStd(t, options);
-  return uniform(t, -bound, bound, options);
+  return uniform(t, -bound, bound, { generator: options.generator });
 }
 
 /** He normal: N(0, (gain / √fan)²). */
 export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
-  return normal(t, 0, kaimingStd(t, options), options);
+  return normal(t, 0, kaimingStd(t, options), { generator: options.generator });
 }
 
 /**

@@ -25,6 +25,7 @@ import { Sequential } from './layers/container.js';
 import { Linear } from './layers/linear.js';
 import { BatchNorm1d, LayerNorm } from './layers/normalization.js';
 import type { AnyModule } from './module.js';
+import { checkChoice, checkFlag, checkOptions, checkProbability, checkSize, describe } from './validate.js';
 
 const ACTIVATIONS = {
   relu: () => new ReLU(),
@@ -62,7 +63,7 @@ export function createActivation(name: ActivationName): AnyModule {
   const make = (ACTIVATIONS as Record<string, (() => AnyModule) | undefined>)[name];
   if (!make || !Object.hasOwn(ACTIVATIONS, name)) {
     throw new ArgumentError(
-      `createActivation: unknown activation ${JSON.stringify(name)} (expected one of ${ACTIVATION_NAMES.join(', ')})`,
+      `createActivation: unknown activation ${describe(name)} (expected one of ${ACTIVATION_NAMES.join(', ')})`,
     );
   }
   return make();
@@ -86,6 +87,15 @@ export interface MlpOptions {
   norm?: 'none' | 'batch' | 'layer';
 }
 
+function checkActivationSpec(name: string, spec: unknown): void {
+  if (typeof spec === 'function') return;
+  if (typeof spec !== 'string' || !Object.hasOwn(ACTIVATIONS, spec)) {
+    throw new ArgumentError(
+      `mlp: ${name} must be a function or one of ${ACTIVATION_NAMES.join(', ')}, got ${describe(spec)}`,
+    );
+  }
+}
+
 function makeActivation(spec: ActivationSpec): AnyModule {
   return typeof spec === 'function' ? spec() : createActivation(spec);
 }
@@ -96,6 +106,8 @@ function makeActivation(spec: ActivationSpec): AnyModule {
  * @example mlp({ sizes: [784, 128, 10], activation: 'relu' })
  */
 export function mlp(options: MlpOptions): Sequential {
+  if (options === undefined)
+    throw new ArgumentError('mlp: expected options with at least sizes, got undefined');
   const {
     sizes,
     activation = 'relu',
@@ -103,14 +115,27 @@ export function mlp(options: MlpOptions): Sequential {
     bias = true,
     dropout = 0,
     norm = 'none',
-  } = options;
+  } = checkOptions<MlpOptions>('mlp', options, [
+    'sizes',
+    'activation',
+    'outputActivation',
+    'bias',
+    'dropout',
+    'norm',
+  ]);
   if (!Array.isArray(sizes) || sizes.length < 2) {
     throw new ArgumentError(
-      `mlp: sizes must list at least an input and an output width, got ${JSON.stringify(sizes)}`,
+      `mlp: sizes must list at least an input and an output width, got ${describe(sizes)}`,
     );
   }
-  if (!(dropout >= 0 && dropout < 1))
-    throw new ArgumentError(`mlp: dropout must be in [0, 1), got ${dropout}`);
+  sizes.forEach((n, i) => {
+    checkSize('mlp', `sizes[${i}]`, n);
+  });
+  checkProbability('mlp', 'dropout', dropout, true);
+  checkFlag('mlp', 'bias', bias);
+  checkChoice('mlp', 'norm', norm, ['none', 'batch', 'layer']);
+  checkActivationSpec('activation', activation);
+  if (outputActivation !== null) checkActivationSpec('outputActivation', outputActivation);
   const layers: AnyModule[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     layers.push(new Linear(sizes[i], sizes[i + 1], { bias }));

@@ -9,6 +9,7 @@ import {
   type Tensor,
 } from '@backprop/core';
 import { isParameter, type Parameter } from './parameter.js';
+import { checkFlag, checkOptions, describe } from './validate.js';
 
 /** A module of any signature (what containers hold). */
 // biome-ignore lint/suspicious/noExplicitAny: a container holds modules of every signature.
@@ -20,6 +21,11 @@ export type StateDict = Record<string, Tensor>;
 export interface LoadStateDictOptions {
   /** Require exactly the module's names: no missing and no unexpected keys (default true). Shapes must always match. */
   strict?: boolean;
+  /**
+   * Refuse values holding NaN or ±Infinity (default false, as PyTorch). Reads the values, so it
+   * needs a backend with synchronous reads; a reader of untrusted files should turn it on.
+   */
+  requireFinite?: boolean;
 }
 
 export interface LoadStateDictResult {
@@ -34,6 +40,19 @@ function isTensorLike(v: unknown): v is Tensor {
   return (
     typeof v === 'object' && v !== null && 'shape' in v && 'dtype' in v && 'isDisposed' in v && 'assign' in v
   );
+}
+
+/** `key: value at index i` for each value of `source` (of a key the module has) holding NaN or ±Infinity. */
+function nonFiniteEntries(targets: StateDict, source: ReadonlyMap<string, Tensor>): string[] {
+  const out: string[] = [];
+  for (const key of Object.keys(targets)) {
+    const value = source.get(key);
+    if (!isTensorLike(value) || value.isDisposed || value.dtype !== 'float32') continue;
+    const data = value.dataSync();
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) out.push(`${key} holds ${data[bad]} at element ${bad}`);
+  }
+  return out;
 }
 
 function checkName(what: string, name: string): void {
@@ -84,6 +103,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Registers a hook run after every `call`; returns a function that removes it. */
   registerForwardHook(hook: ForwardHook): () => void {
+    if (typeof hook !== 'function')
+      throw new ArgumentError(`registerForwardHook: hook must be a function, got ${describe(hook)}`);
     this._forwardHooks.push(hook);
     return () => {
       const i = this._forwardHooks.indexOf(hook);
@@ -239,6 +260,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Sets training mode here and in every descendant (Dropout and BatchNorm behave differently). */
   train(mode = true): this {
+    checkFlag('train', 'mode', mode);
     for (const m of this.modules()) m.training = mode;
     return this;
   }
@@ -258,6 +280,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Calls `fn` on every descendant and then on this module (children first, as PyTorch). */
   apply(fn: (module: AnyModule) => void): this {
+    if (typeof fn !== 'function')
+      throw new ArgumentError(`apply: fn must be a function, got ${describe(fn)}`);
     for (const child of this.children()) child.apply(fn);
     fn(this);
     return this;
@@ -288,33 +312,52 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     dict: StateDict | ReadonlyMap<string, Tensor>,
     options: LoadStateDictOptions = {},
   ): LoadStateDictResult {
-    const strict = options.strict ?? true;
+    const where = `loadStateDict (${this.typeName})`;
+    const checked = checkOptions<LoadStateDictOptions>(where, options, ['strict', 'requireFinite']);
+    const strict = checkFlag(where, 'strict', checked.strict) ?? true;
+    const requireFinite = checkFlag(where, 'requireFinite', checked.requireFinite) ?? false;
+    if (
+      !(dict instanceof Map) &&
+      (dict === null || typeof dict !== 'object' || Array.isArray(dict) || isTensorLike(dict))
+    ) {
+      throw new ArgumentError(
+        `${where}: expected a state dict (an object or a Map from names to tensors), got ${describe(dict)}`,
+      );
+    }
     const source =
       dict instanceof Map ? (dict as ReadonlyMap<string, Tensor>) : new Map(Object.entries(dict));
     const targets = this.stateDict();
     const missingKeys = Object.keys(targets).filter((k) => !source.has(k));
     const unexpectedKeys = [...source.keys()].filter((k) => !(k in targets));
     const mismatches: string[] = [];
+    const notTensors: string[] = [];
     for (const [key, target] of Object.entries(targets)) {
+      if (!source.has(key)) continue;
       const value = source.get(key);
-      if (value === undefined) continue;
       if (!isTensorLike(value)) {
-        mismatches.push(`${key}: expected a tensor, got ${typeof value}`);
+        notTensors.push(`${key}: expected a tensor, got ${describe(value)}`);
+      } else if (value.isDisposed) {
+        notTensors.push(`${key}: the tensor was disposed`);
       } else if (!shapesEqual(value.shape, target.shape)) {
         mismatches.push(
           `${key}: the module has shape ${formatShape(target.shape)}, the state dict ${formatShape(value.shape)}`,
         );
       }
     }
+    const nonFinite = requireFinite ? nonFiniteEntries(targets, source) : [];
     const problems: string[] = [];
     if (strict && missingKeys.length > 0) problems.push(`missing keys: ${missingKeys.join(', ')}`);
     if (strict && unexpectedKeys.length > 0) problems.push(`unexpected keys: ${unexpectedKeys.join(', ')}`);
+    if (notTensors.length > 0) problems.push(`values that are not tensors: ${notTensors.join('; ')}`);
     if (mismatches.length > 0) problems.push(`shape mismatches: ${mismatches.join('; ')}`);
+    if (nonFinite.length > 0)
+      problems.push(`non-finite values (expected finite numbers): ${nonFinite.join('; ')}`);
     if (problems.length > 0) {
-      const message = `loadStateDict (${this.typeName}): ${problems.join('; ')}`;
-      throw strict && (missingKeys.length > 0 || unexpectedKeys.length > 0)
-        ? new ArgumentError(message)
-        : new ShapeError(message);
+      const message = `${where}: ${problems.join('; ')}`;
+      const keyProblems = strict && (missingKeys.length > 0 || unexpectedKeys.length > 0);
+      throw mismatches.length > 0 && !keyProblems && notTensors.length === 0 && nonFinite.length === 0
+        ? new ShapeError(message)
+        : new ArgumentError(message);
     }
     noGrad(() => {
       for (const [key, target] of Object.entries(targets)) {
@@ -339,6 +382,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Moves every parameter and buffer (and their gradients) to the backend named `device`, in place. */
   to(device: string): this {
+    if (typeof device !== 'string')
+      throw new ArgumentError(`to: device must be a backend name, got ${describe(device)}`);
     for (const t of [...this.parameters(), ...this.buffers()]) t.moveTo(device);
     return this;
   }

@@ -1,4 +1,5 @@
 import { ArgumentError, DTypeError, detach, keep, type Tensor } from '@backprop/core';
+import { checkTensor } from './validate.js';
 
 declare const parameterBrand: unique symbol;
 
@@ -17,6 +18,7 @@ const PARAMETERS = new WeakSet<Tensor>();
  * Pass `requiresGrad = false` for a frozen parameter.
  */
 export function parameter(t: Tensor, requiresGrad = true): Parameter {
+  checkTensor('parameter', 'tensor', t);
   if (t.isDisposed) throw new ArgumentError(`parameter: tensor ${t.id} was disposed`);
   if (t.dtype !== 'float32') throw new DTypeError(`parameter: parameters must be float32, got ${t.dtype}`);
   const leaf = t.isLeaf ? t : detach(t);

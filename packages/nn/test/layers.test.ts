@@ -128,9 +128,10 @@ describe('Sequential and mlp', () => {
     expect(custom.at(1)).toBeInstanceOf(Sigmoid);
     expect(custom.at(-1).typeName).toBe('Linear');
     expect(() => mlp({ sizes: [3] })).toThrow(/at least an input and an output/);
-    expect(() => mlp({ sizes: [3, 2], activation: 'nope' as 'relu' })).not.toThrow(); // no hidden layer, no activation
+    // An unknown activation is refused even where no hidden layer would use it.
+    expect(() => mlp({ sizes: [3, 2], activation: 'nope' as 'relu' })).toThrow(/mlp: activation must be/);
     expect(() => mlp({ sizes: [3, 2, 1], activation: 'nope' as 'relu' })).toThrow(
-      /unknown activation "nope"/,
+      /activation must be a function or one of relu, .* got "nope"/,
     );
     net.dispose();
     custom.dispose();

@@ -27,6 +27,7 @@ import {
   type Tensor,
   where,
 } from '@backprop/core';
+import { checkChoice, checkReal, checkTensor } from '../validate.js';
 
 /** The logistic function 1 / (1 + e^−x), in (0, 1). */
 export function sigmoid(x: Tensor): Tensor {
@@ -59,8 +60,7 @@ function slopeForNegatives(name: string, x: Tensor, slope: number): Tensor {
 
 /** Leaky ReLU: x for x > 0, `negativeSlope`·x otherwise (the second generalisation of ReLU). */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
-  if (!Number.isFinite(negativeSlope))
-    throw new ArgumentError(`leakyRelu: negativeSlope must be finite, got ${negativeSlope}`);
+  checkReal('leakyRelu', 'negativeSlope', negativeSlope);
   return slopeForNegatives('leakyRelu', x, negativeSlope);
 }
 
@@ -70,6 +70,8 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
  * is 1 for inputs of rank ≥ 2 and 0 for vectors. Gradients flow to both `x` and `weight`.
  */
 export function prelu(x: Tensor, weight: Tensor): Tensor {
+  checkTensor('prelu', 'input', x);
+  checkTensor('prelu', 'weight', weight);
   if (weight.rank > 1)
     throw new ShapeError(`prelu: weight must be 1-D, got shape [${weight.shape.join(', ')}]`);
   let slope = weight;
@@ -92,6 +94,7 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
 
 /** ELU: x for x > 0, α(eˣ − 1) otherwise. */
 export function elu(x: Tensor, alpha = 1): Tensor {
+  checkReal('elu', 'alpha', alpha);
   return composite(
     'elu',
     [x],
@@ -117,7 +120,7 @@ export function selu(x: Tensor): Tensor {
 
 /** CELU: max(0, x) + min(0, α(e^{x/α} − 1)). */
 export function celu(x: Tensor, alpha = 1): Tensor {
-  if (alpha === 0) throw new ArgumentError('celu: alpha must not be 0');
+  if (checkReal('celu', 'alpha', alpha) === 0) throw new ArgumentError('celu: alpha must not be 0, got 0');
   return composite(
     'celu',
     [x],
@@ -136,12 +139,11 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
  * 0.5·x·(1 + erf(x/√2)); `'tanh'` uses 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))).
  */
 export function gelu(x: Tensor, approximate: GeluApproximation = 'none'): Tensor {
+  checkChoice('gelu', 'approximate', approximate, ['none', 'tanh']);
   if (approximate === 'tanh') {
     const inner = mul(add(x, mul(mul(x, mul(x, x)), 0.044715)), SQRT_2_OVER_PI);
     return mul(mul(x, 0.5), add(coreTanh(inner), 1));
   }
-  if (approximate !== 'none')
-    throw new ArgumentError(`gelu: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
   return mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1));
 }
 
@@ -152,6 +154,7 @@ export function silu(x: Tensor): Tensor {
 
 /** Swish with a slope: x·sigmoid(βx) (β = 1 is SiLU). */
 export function swish(x: Tensor, beta = 1): Tensor {
+  checkReal('swish', 'beta', beta);
   return beta === 1 ? silu(x) : mul(x, coreSigmoid(mul(x, beta)));
 }
 
@@ -165,7 +168,8 @@ export function mish(x: Tensor): Tensor {
  * stable for large |x|.
  */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
-  if (!(beta > 0)) throw new ArgumentError(`softplus: beta must be positive, got ${beta}`);
+  checkReal('softplus', 'beta', beta, { above: 0 });
+  checkReal('softplus', 'threshold', threshold);
   const scaled = beta === 1 ? x : mul(x, beta);
   const smooth = beta === 1 ? coreSoftplus(scaled) : div(coreSoftplus(scaled), beta);
   return where(gt(scaled, threshold), x, smooth);
@@ -183,6 +187,8 @@ export function softsign(x: Tensor): Tensor {
 
 /** Hardtanh: x clamped to [min, max] (gradient 1 inside, 0 outside). */
 export function hardtanh(x: Tensor, min = -1, max = 1): Tensor {
+  checkReal('hardtanh', 'min', min);
+  checkReal('hardtanh', 'max', max);
   if (!(min <= max)) throw new ArgumentError(`hardtanh: expected min <= max, got min=${min}, max=${max}`);
   return clamp(x, min, max);
 }

@@ -18,12 +18,16 @@ import {
   variance,
   zerosLike,
 } from '@backprop/core';
+import { checkProbability, checkReal, checkTensor, describe } from '../validate.js';
 
 /**
  * x·weightᵀ + bias for x of any rank ≥ 1 whose last dimension is `weight.shape[1]`: 2-D input goes
  * straight to core's fused `linear`; other ranks are reshaped to 2-D and back.
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  checkTensor('linear', 'input', x);
+  checkTensor('linear', 'weight', weight);
+  if (bias !== null) checkTensor('linear', 'bias', bias);
   if (x.rank === 0 || weight.rank !== 2 || x.shape[x.rank - 1] !== weight.shape[1]) {
     throw new ShapeError(
       `linear: input ${formatShape(x.shape)} does not fit weight ${formatShape(weight.shape)} (expected [..., ${weight.shape[1] ?? 'in'}])`,
@@ -40,7 +44,8 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
  * generator) and scales the rest by 1/(1−p), so the expectation is unchanged; identity otherwise.
  */
 export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generator): Tensor {
-  if (!(p >= 0 && p <= 1)) throw new ArgumentError(`dropout: p must be in [0, 1], got ${p}`);
+  checkTensor('dropout', 'input', x);
+  checkProbability('dropout', 'p', p);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, zerosLike(x));
   const keep = cast(lt(rand(x.shape, { device: x.device, generator }), 1 - p), 'float32');
@@ -58,6 +63,12 @@ export function layerNorm(
   bias: Tensor | null = null,
   eps = 1e-5,
 ): Tensor {
+  checkTensor('layerNorm', 'input', x);
+  if (!Array.isArray(normalizedShape))
+    throw new ArgumentError(
+      `layerNorm: normalizedShape must be an array of sizes, got ${describe(normalizedShape)}`,
+    );
+  checkReal('layerNorm', 'eps', eps, { above: 0 });
   const k = normalizedShape.length;
   if (k === 0 || k > x.rank || normalizedShape.some((d, i) => x.shape[x.rank - k + i] !== d)) {
     throw new ShapeError(

@@ -2,7 +2,8 @@ import { ArgumentError, full, max, reshape, type Tensor } from '@backprop/core';
 import * as F from '../functional/index.js';
 import { Module } from '../module.js';
 import { type Parameter, parameter } from '../parameter.js';
-import { checkSize, Linear, type LinearOptions } from './linear.js';
+import { checkChoice, checkOptions, checkReal, checkSize } from '../validate.js';
+import { Linear, type LinearOptions } from './linear.js';
 
 /** sigmoid(x) = 1 / (1 + e^−x). */
 export class Sigmoid extends Module {
@@ -36,8 +37,7 @@ export class AbsReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
-    if (!Number.isFinite(negativeSlope))
-      throw new ArgumentError(`LeakyReLU: negativeSlope must be finite, got ${negativeSlope}`);
+    checkReal('LeakyReLU', 'negativeSlope', negativeSlope);
   }
 
   forward(x: Tensor): Tensor {
@@ -63,9 +63,10 @@ export class PReLU extends Module {
 
   constructor(options: PReLUOptions = {}) {
     super();
-    this.numParameters = options.numParameters ?? 1;
-    checkSize('PReLU', 'numParameters', this.numParameters);
-    this.weight = parameter(full([this.numParameters], options.init ?? 0.25));
+    const checked = checkOptions<PReLUOptions>('PReLU', options, ['numParameters', 'init']);
+    this.numParameters = checkSize('PReLU', 'numParameters', checked.numParameters ?? 1);
+    const init = checkReal('PReLU', 'init', checked.init ?? 0.25);
+    this.weight = parameter(full([this.numParameters], init));
   }
 
   forward(x: Tensor): Tensor {
@@ -81,6 +82,7 @@ export class PReLU extends Module {
 export class ELU extends Module {
   constructor(readonly alpha = 1) {
     super();
+    checkReal('ELU', 'alpha', alpha);
   }
 
   forward(x: Tensor): Tensor {
@@ -96,6 +98,7 @@ export class ELU extends Module {
 export class CELU extends Module {
   constructor(readonly alpha = 1) {
     super();
+    if (checkReal('CELU', 'alpha', alpha) === 0) throw new ArgumentError('CELU: alpha must not be 0, got 0');
   }
 
   forward(x: Tensor): Tensor {
@@ -118,6 +121,7 @@ export class SELU extends Module {
 export class GELU extends Module {
   constructor(readonly approximate: F.GeluApproximation = 'none') {
     super();
+    checkChoice('GELU', 'approximate', approximate, ['none', 'tanh']);
   }
 
   forward(x: Tensor): Tensor {
@@ -140,6 +144,7 @@ export class SiLU extends Module {
 export class Swish extends Module {
   constructor(readonly beta = 1) {
     super();
+    checkReal('Swish', 'beta', beta);
   }
 
   forward(x: Tensor): Tensor {
@@ -165,6 +170,8 @@ export class Softplus extends Module {
     readonly threshold = 20,
   ) {
     super();
+    checkReal('Softplus', 'beta', beta, { above: 0 });
+    checkReal('Softplus', 'threshold', threshold);
   }
 
   forward(x: Tensor): Tensor {
@@ -197,6 +204,8 @@ export class Hardtanh extends Module {
     readonly maxVal = 1,
   ) {
     super();
+    checkReal('Hardtanh', 'minVal', minVal);
+    checkReal('Hardtanh', 'maxVal', maxVal);
     if (!(minVal <= maxVal))
       throw new ArgumentError(`Hardtanh: expected minVal <= maxVal, got ${minVal} and ${maxVal}`);
   }
@@ -235,6 +244,7 @@ export class Hardswish extends Module {
 export class Softmax extends Module {
   constructor(readonly dim = -1) {
     super();
+    checkReal('Softmax', 'dim', dim, { integer: true });
   }
 
   forward(x: Tensor): Tensor {
@@ -250,6 +260,7 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   constructor(readonly dim = -1) {
     super();
+    checkReal('LogSoftmax', 'dim', dim, { integer: true });
   }
 
   forward(x: Tensor): Tensor {
@@ -274,6 +285,8 @@ export class Maxout extends Module {
 
   constructor(inFeatures: number, outFeatures: number, pieces: number, options: LinearOptions = {}) {
     super();
+    checkSize('Maxout', 'inFeatures', inFeatures);
+    checkSize('Maxout', 'outFeatures', outFeatures);
     checkSize('Maxout', 'pieces', pieces);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;

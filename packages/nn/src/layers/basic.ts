@@ -1,6 +1,7 @@
-import { ArgumentError, flatten, type Generator, type Tensor } from '@backprop/core';
+import { flatten, type Generator, type Tensor } from '@backprop/core';
 import * as F from '../functional/index.js';
 import { Module } from '../module.js';
+import { checkOptions, checkProbability, checkReal } from '../validate.js';
 
 /** Returns its input unchanged (a placeholder, e.g. an optional layer turned off). */
 export class Identity extends Module {
@@ -16,6 +17,8 @@ export class Flatten extends Module {
     readonly endDim = -1,
   ) {
     super();
+    checkReal('Flatten', 'startDim', startDim, { integer: true });
+    checkReal('Flatten', 'endDim', endDim, { integer: true });
   }
 
   forward(x: Tensor): Tensor {
@@ -42,9 +45,8 @@ export class Dropout extends Module {
 
   constructor(p = 0.5, options: DropoutOptions = {}) {
     super();
-    if (!(p >= 0 && p <= 1)) throw new ArgumentError(`Dropout: p must be in [0, 1], got ${p}`);
-    this.p = p;
-    this.generator = options.generator;
+    this.p = checkProbability('Dropout', 'p', p);
+    this.generator = checkOptions<DropoutOptions>('Dropout', options, ['generator']).generator;
   }
 
   forward(x: Tensor): Tensor {

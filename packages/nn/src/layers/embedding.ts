@@ -16,7 +16,7 @@ import {
 } from '@backprop/core';
 import { Module } from '../module.js';
 import { type Parameter, parameter } from '../parameter.js';
-import { checkSize } from './linear.js';
+import { checkOptions, checkReal, checkSize, checkTensor } from '../validate.js';
 
 export interface EmbeddingOptions {
   /** An index whose row starts at zero and gets no gradient (a padding token). Negative counts from the end. */
@@ -39,12 +39,14 @@ export class Embedding extends Module {
     checkSize('Embedding', 'embeddingDim', embeddingDim);
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
+    const { paddingIdx } = checkOptions<EmbeddingOptions>('Embedding', options, ['paddingIdx']);
     let pad: number | null = null;
-    if (options.paddingIdx !== undefined) {
-      pad = options.paddingIdx < 0 ? options.paddingIdx + numEmbeddings : options.paddingIdx;
+    if (paddingIdx !== undefined) {
+      checkReal('Embedding', 'paddingIdx', paddingIdx, { integer: true });
+      pad = paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
       if (!Number.isInteger(pad) || pad < 0 || pad >= numEmbeddings) {
         throw new ArgumentError(
-          `Embedding: paddingIdx ${options.paddingIdx} is out of range for ${numEmbeddings} embeddings`,
+          `Embedding: paddingIdx ${paddingIdx} is out of range for ${numEmbeddings} embeddings`,
         );
       }
     }
@@ -65,6 +67,7 @@ export class Embedding extends Module {
   }
 
   forward(indices: Tensor): Tensor {
+    checkTensor('Embedding', 'indices', indices);
     if (indices.dtype !== 'int32')
       throw new DTypeError(`Embedding: indices must be int32, got ${indices.dtype}`);
     const weight = this.weight;

@@ -1,20 +1,13 @@
-import { ArgumentError, type Tensor, zeros } from '@backprop/core';
+import { type Tensor, zeros } from '@backprop/core';
 import * as F from '../functional/index.js';
 import { kaimingUniform, uniform } from '../init.js';
 import { Module } from '../module.js';
 import { type Parameter, parameter } from '../parameter.js';
+import { checkFlag, checkOptions, checkSize } from '../validate.js';
 
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;
-}
-
-export function checkSize(what: string, name: string, n: number, allowZero = false): void {
-  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) {
-    throw new ArgumentError(
-      `${what}: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${n}`,
-    );
-  }
 }
 
 /**
@@ -30,12 +23,13 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
-    checkSize('Linear', 'inFeatures', inFeatures, true);
-    checkSize('Linear', 'outFeatures', outFeatures, true);
+    checkSize('Linear', 'inFeatures', inFeatures);
+    checkSize('Linear', 'outFeatures', outFeatures);
+    const bias = checkFlag('Linear', 'bias', checkOptions<LinearOptions>('Linear', options, ['bias']).bias);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.weight = parameter(zeros([outFeatures, inFeatures]));
-    this.bias = (options.bias ?? true) ? parameter(zeros([outFeatures])) : null;
+    this.bias = (bias ?? true) ? parameter(zeros([outFeatures])) : null;
     this.resetParameters();
   }
 

@@ -19,7 +19,7 @@ import {
 import * as F from '../functional/index.js';
 import { Module } from '../module.js';
 import { type Parameter, parameter } from '../parameter.js';
-import { checkSize } from './linear.js';
+import { checkFlag, checkOptions, checkReal, checkSize, checkTensor, describe } from '../validate.js';
 
 export interface LayerNormOptions {
   /** Added to the variance (default 1e-5). */
@@ -39,14 +39,25 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
+    if (typeof normalizedShape !== 'number' && !Array.isArray(normalizedShape)) {
+      throw new ArgumentError(
+        `LayerNorm: normalizedShape must be a size or an array of sizes, got ${describe(normalizedShape)}`,
+      );
+    }
     const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     if (shape.length === 0) throw new ArgumentError('LayerNorm: normalizedShape must not be empty');
     for (const d of shape) checkSize('LayerNorm', 'normalizedShape', d);
+    const checked = checkOptions<LayerNormOptions>('LayerNorm', options, [
+      'eps',
+      'elementwiseAffine',
+      'bias',
+    ]);
     this.normalizedShape = shape;
-    this.eps = options.eps ?? 1e-5;
-    const affine = options.elementwiseAffine ?? true;
+    this.eps = checkReal('LayerNorm', 'eps', checked.eps ?? 1e-5, { above: 0 });
+    const affine = checkFlag('LayerNorm', 'elementwiseAffine', checked.elementwiseAffine) ?? true;
+    const bias = checkFlag('LayerNorm', 'bias', checked.bias) ?? true;
     this.weight = affine ? parameter(ones(shape)) : null;
-    this.bias = affine && (options.bias ?? true) ? parameter(zeros(shape)) : null;
+    this.bias = affine && bias ? parameter(zeros(shape)) : null;
   }
 
   forward(x: Tensor): Tensor {
@@ -88,16 +99,28 @@ export class BatchNorm1d extends Module {
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super();
     checkSize('BatchNorm1d', 'numFeatures', numFeatures);
+    const checked = checkOptions<BatchNormOptions>('BatchNorm1d', options, [
+      'eps',
+      'momentum',
+      'affine',
+      'trackRunningStats',
+    ]);
     this.numFeatures = numFeatures;
-    this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) {
-      throw new ArgumentError(`BatchNorm1d: momentum must be in [0, 1] or null, got ${this.momentum}`);
+    this.eps = checkReal('BatchNorm1d', 'eps', checked.eps ?? 1e-5, { above: 0 });
+    this.momentum = checked.momentum === undefined ? 0.1 : checked.momentum;
+    if (
+      this.momentum !== null &&
+      !(typeof this.momentum === 'number' && this.momentum >= 0 && this.momentum <= 1)
+    ) {
+      throw new ArgumentError(
+        `BatchNorm1d: momentum must be in [0, 1] or null, got ${describe(this.momentum)}`,
+      );
     }
-    const affine = options.affine ?? true;
+    const affine = checkFlag('BatchNorm1d', 'affine', checked.affine) ?? true;
+    checkFlag('BatchNorm1d', 'trackRunningStats', checked.trackRunningStats);
     this.weight = affine ? parameter(ones([numFeatures])) : null;
     this.bias = affine ? parameter(zeros([numFeatures])) : null;
-    const track = options.trackRunningStats ?? true;
+    const track = checked.trackRunningStats ?? true;
     this.registerBuffer('runningMean', track ? zeros([numFeatures]) : null);
     this.registerBuffer('runningVar', track ? ones([numFeatures]) : null);
     this.registerBuffer('numBatchesTracked', track ? zeros([], { dtype: 'int32' }) : null);
@@ -115,6 +138,7 @@ export class BatchNorm1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor('BatchNorm1d', 'input', x);
     if ((x.rank !== 2 && x.rank !== 3) || x.shape[1] !== this.numFeatures) {
       throw new ShapeError(
         `BatchNorm1d: expected input [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got ${formatShape(x.shape)}`,
