@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ACTIVATION_NAMES, type ActivationName } from '@backprop/nn';
 import { checkValue, describeValue, type OptionSpec, UsageError } from './args.js';
+import { duplicateKey } from './checkpoint/safetensors.js';
 
 /** Backends the trainer can run on. */
 export const BACKENDS = ['cpu', 'gpujs'] as const;
@@ -365,12 +366,17 @@ export function readConfigFile(
 ): Record<string, string | number | boolean> {
   const file = userPath(path);
   let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
+    raw = JSON.parse(text);
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     throw new UsageError(`--config ${path}: ${why}`, command);
   }
+  // As on the command line, an option given twice is a mistake (JSON.parse would keep the last).
+  const twice = duplicateKey(text);
+  if (twice !== null) throw new UsageError(`--config ${path}: the key '${twice}' is given twice`, command);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new UsageError(`--config ${path}: expected a JSON object of options`, command);
   }

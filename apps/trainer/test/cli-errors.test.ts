@@ -55,6 +55,20 @@ describe('numbers and repeated options on the command line (exit 2)', () => {
     for (const [args, message] of cases) expectRefused(await call(args), 2, message);
   });
 
+  it('refuses a key given twice in a --config file, and hexadecimal there too', async () => {
+    const dir = tempDir();
+    const twice = join(dir, 'twice.json');
+    writeFileSync(twice, '{ "lr": 0.1, "epochs": 2, "lr": 0.2 }');
+    expectRefused(
+      await call(['train', '--config', twice]),
+      2,
+      /--config .*twice\.json: the key 'lr' is given twice$/,
+    );
+    const hex = join(dir, 'hex.json');
+    writeFileSync(hex, '{ "lr": "0x10" }');
+    expectRefused(await call(['train', '--config', hex]), 2, /--lr must be a number > 0, got '0x10'/);
+  });
+
   it('still reads decimal numbers in every notation people write', async () => {
     const { parseArgs } = await import('../src/args.js');
     const { TRAIN_OPTIONS } = await import('../src/config.js');

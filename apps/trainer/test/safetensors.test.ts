@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CheckpointError,
   decodeSafetensors,
+  duplicateKey,
   encodeSafetensors,
   readFloat32,
 } from '../src/checkpoint/safetensors.js';
@@ -174,5 +175,29 @@ describe('readFloat32', () => {
     expect(() => readFloat32('x', { dtype: 'I32', shape: [1], bytes: new Uint8Array(4) })).toThrow(
       /expected a float dtype/,
     );
+  });
+});
+
+describe('duplicate keys in JSON text', () => {
+  it('are found at any depth, with escaped quotes and keys inside strings handled', () => {
+    expect(duplicateKey('{"a":1,"b":{"c":[{"d":1,"e":2}]}}')).toBeNull();
+    expect(duplicateKey('{"a":1,"a":2}')).toBe('a');
+    expect(duplicateKey('{"a":{"b":1,"c":[1,{"x":1,"x":2}]}}')).toBe('a.c.x');
+    expect(duplicateKey('{"a":"{\\"a\\":1,\\"a\\":2}","b":["a","a"]}')).toBeNull();
+    expect(duplicateKey('{"q\\"":1,"q\\"":2}')).toBe('q"');
+    expect(duplicateKey('{"\\u0061":1,"a":2}')).toBe('a');
+    // The same key in sibling objects is no duplicate.
+    expect(duplicateKey('[{"a":1},{"a":2}]')).toBeNull();
+  });
+
+  it('make the reader refuse a header that has one (JSON.parse would keep the last)', () => {
+    const body = new Uint8Array(4);
+    const entry = '{"dtype":"F32","shape":[1],"data_offsets":[0,4]}';
+    const json = new TextEncoder().encode(`{"w":${entry},"w":${entry}}`);
+    const bytes = new Uint8Array(8 + json.length + 4);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(json.length), true);
+    bytes.set(json, 8);
+    bytes.set(body, 8 + json.length);
+    expect(() => decodeSafetensors(bytes)).toThrow(/header has the key 'w' twice/);
   });
 });

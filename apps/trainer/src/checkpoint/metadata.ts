@@ -335,9 +335,26 @@ const formatShape = (shape: readonly number[]): string => `[${shape.join(', ')}]
  */
 export function checkMetadata(raw: unknown, tensors: ReadonlyMap<string, TensorEntry>): CheckpointMeta {
   const meta = metaSchema(raw, 'checkpoint');
-  const { config, model, input, progress, history, scheduler } = meta;
+  checkModelAndInput(meta);
+  checkProgress(meta);
+  const parameters = parameterShapes(meta.model);
+  checkWeights(parameters, tensors);
+  checkScheduler(meta);
+  const referenced = checkOptimizer(meta, parameters, tensors);
+  const known = new Set([...parameters.map((p) => `model.${p.name}`), ...referenced]);
+  const extra = [...tensors.keys()].filter((k) => !known.has(k));
+  if (extra.length > 0)
+    throw tensorProblem(
+      `tensors ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', ...' : ''} belong neither to the model nor to the optimizer`,
+    );
+  return meta as unknown as CheckpointMeta;
+}
 
-  // The fields that describe the same thing twice must agree.
+/** The metadata as the schema returns it. */
+type Meta = ReturnType<typeof metaSchema>;
+
+/** The model, the configuration and the input description, which say the same things twice, agree. */
+function checkModelAndInput({ config, model, input }: Meta): void {
   if (!sameList(model.hidden, config.hidden))
     fail('checkpoint.model.hidden', model.hidden, `the same widths as config.hidden ${show(config.hidden)}`);
   if (model.activation !== config.activation)
@@ -389,8 +406,10 @@ export function checkMetadata(raw: unknown, tensors: ReadonlyMap<string, TensorE
       model,
       `${builtIn.features} inputs and ${builtIn.classes} outputs, as ${config.dataset} has`,
     );
+}
 
-  // Progress and history count the same epochs.
+/** Progress and history count the same epochs. */
+function checkProgress({ config, progress, history }: Meta): void {
   if (progress.epoch > config.epochs)
     fail('checkpoint.progress.epoch', progress.epoch, `at most config.epochs ${config.epochs}`);
   if (history.length !== progress.epoch)
@@ -402,9 +421,13 @@ export function checkMetadata(raw: unknown, tensors: ReadonlyMap<string, TensorE
     fail('checkpoint.progress.correct', progress.correct, `at most progress.seen ${progress.seen}`);
   if (progress.batchInEpoch === 0 && progress.seen !== 0)
     fail('checkpoint.progress.seen', progress.seen, '0 at the start of an epoch (progress.batchInEpoch 0)');
+}
 
-  // Every weight the model needs, of its shape and a float dtype; the shapes bound what building costs.
-  const parameters = parameterShapes(model);
+/** Every weight the model needs is stored, of its shape and a float dtype: the shapes bound what building costs. */
+function checkWeights(
+  parameters: readonly { name: string; shape: number[] }[],
+  tensors: ReadonlyMap<string, TensorEntry>,
+): void {
   for (const p of parameters) {
     const key = `model.${p.name}`;
     const entry = tensors.get(key);
@@ -418,7 +441,10 @@ export function checkMetadata(raw: unknown, tensors: ReadonlyMap<string, TensorE
         `tensor '${key}' is ${entry.dtype}: expected a float dtype (${FLOAT_DTYPES.join(', ')})`,
       );
   }
+}
 
+/** The scheduler's state is the configured schedule's, at the run's step. */
+function checkScheduler({ config, progress, scheduler }: Meta): void {
   if (config.schedule === 'constant') {
     if (scheduler !== null) fail('checkpoint.scheduler', scheduler, 'null for config.schedule "constant"');
   } else {
@@ -432,16 +458,6 @@ export function checkMetadata(raw: unknown, tensors: ReadonlyMap<string, TensorE
     if (scheduler.lastEpoch !== progress.step)
       fail('checkpoint.scheduler.lastEpoch', scheduler.lastEpoch, `progress.step ${progress.step}`);
   }
-
-  const referenced = checkOptimizer(meta, parameters, tensors);
-
-  const known = new Set([...parameters.map((p) => `model.${p.name}`), ...referenced]);
-  const extra = [...tensors.keys()].filter((k) => !known.has(k));
-  if (extra.length > 0)
-    throw tensorProblem(
-      `tensors ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', ...' : ''} belong neither to the model nor to the optimizer`,
-    );
-  return meta as unknown as CheckpointMeta;
 }
 
 /** A problem with the stored tensors themselves, worded as the safetensors reader words them. */
@@ -454,7 +470,7 @@ function tensorProblem(message: string): CheckpointError {
  * buffers; returns the names of the tensors it refers to.
  */
 function checkOptimizer(
-  meta: ReturnType<typeof metaSchema>,
+  meta: Meta,
   parameters: readonly { name: string; shape: number[] }[],
   tensors: ReadonlyMap<string, TensorEntry>,
 ): Set<string> {

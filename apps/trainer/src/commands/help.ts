@@ -98,7 +98,7 @@ Commands:
 ${lines.join('\n')}
 
 Run 'backprop-trainer COMMAND --help' for a command's options.
-Exit codes: 0 done, 1 error (bad checkpoint or input, unavailable backend), 2 bad command line, 130 interrupted (checkpoint saved).
+Exit codes: 0 done, 1 error (bad checkpoint or input, unwritable output, unavailable backend), 2 bad command line, 130 interrupted (checkpoint saved).
 `;
 }
 
