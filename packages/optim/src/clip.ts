@@ -13,13 +13,27 @@ import {
   square,
   stack,
   sum,
-  type Tensor,
+  Tensor,
   tidy,
 } from '@backprop/core';
+import { toArray } from './optimizer.js';
+import { describeValue } from './validate.js';
 
 export interface ClipGradNormOptions {
   /** Throw when the total norm is NaN or infinite instead of scaling by it (default false). */
   errorIfNonfinite?: boolean;
+}
+
+/** The tensors of `params`, checked: an array or other iterable of tensors. */
+function tensorsOf(owner: string, params: unknown): Tensor[] {
+  const list = toArray(params);
+  if (list === null)
+    throw new ArgumentError(`${owner}: params must be an array of tensors, got ${describeValue(params)}`);
+  list.forEach((p, i) => {
+    if (!(p instanceof Tensor))
+      throw new ArgumentError(`${owner}: params[${i}] must be a Tensor, got ${describeValue(p)}`);
+  });
+  return list as Tensor[];
 }
 
 function vectorNorm(x: Tensor, normType: number): Tensor {
@@ -45,7 +59,7 @@ export function clipGradNorm(
   if (!(maxNorm >= 0)) throw new ArgumentError(`clipGradNorm: maxNorm must be >= 0, got ${maxNorm}`);
   if (!(normType > 0))
     throw new ArgumentError(`clipGradNorm: normType must be > 0 (or Infinity), got ${normType}`);
-  const grads = [...params].flatMap((p) => (p.grad && p.grad.size > 0 ? [p.grad] : []));
+  const grads = tensorsOf('clipGradNorm', params).flatMap((p) => (p.grad && p.grad.size > 0 ? [p.grad] : []));
   if (grads.length === 0) return 0;
   return noGrad(() =>
     tidy(() => {
@@ -67,9 +81,10 @@ export function clipGradNorm(
 /** Clamps every gradient of `params` to [−clipValue, clipValue] in place (PyTorch's `clip_grad_value_`). */
 export function clipGradValue(params: Iterable<Tensor>, clipValue: number): void {
   if (!(clipValue >= 0)) throw new ArgumentError(`clipGradValue: clipValue must be >= 0, got ${clipValue}`);
+  const tensors = tensorsOf('clipGradValue', params);
   noGrad(() =>
     tidy(() => {
-      for (const p of params) if (p.grad) p.grad.assign(clamp(p.grad, -clipValue, clipValue));
+      for (const p of tensors) if (p.grad) p.grad.assign(clamp(p.grad, -clipValue, clipValue));
     }),
   );
 }

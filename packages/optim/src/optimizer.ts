@@ -153,6 +153,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     }
     if (params.length === 0) throw new ArgumentError(`${this.name}: a parameter group has no parameters`);
     const { params: _, ...options } = input;
+    // A group may also carry the base lr a scheduler recorded (PyTorch's `initial_lr`).
+    checkOptionKeys(`${this.name}: a parameter group`, options, [...Object.keys(this.rules), 'initialLr']);
     const seen = new Set(this.paramGroups.flatMap((g) => g.params));
     params.forEach((p, i) => {
       if (!(p instanceof Tensor)) {
@@ -204,6 +206,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * calls `backward`), runs it first with gradients on and returns its result.
    */
   step<T = undefined>(closure?: () => T): T | undefined {
+    if (closure !== undefined && typeof closure !== 'function')
+      throw new ArgumentError(`${this.name}.step: closure must be a function, got ${describeValue(closure)}`);
     const result = closure ? enableGrad(closure) : undefined;
     noGrad(() =>
       tidy(() => {
@@ -456,7 +460,7 @@ function cloneOptions(options: Record<string, unknown>): Record<string, unknown>
 }
 
 /** An array of what `value` holds (arrays and other iterables), or null if it is neither. */
-function toArray(value: unknown): unknown[] | null {
+export function toArray(value: unknown): unknown[] | null {
   if (Array.isArray(value)) return value;
   if (value instanceof Tensor || typeof value === 'string') return null;
   const iterable = value as Partial<Iterable<unknown>> | null;

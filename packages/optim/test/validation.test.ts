@@ -97,6 +97,10 @@ describe('optimizer options', () => {
       'Adam: lr must be a finite number ≥ 0, got -1',
     );
     expect(new optim.SGD([p], { lr: undefined, momentum: 0.5 }).paramGroups[0].lr).toBe(1e-3);
+    expect(() => new optim.SGD([{ params: [p], weight_decay: 0.1 } as never])).toThrow(
+      "SGD: a parameter group: unknown option 'weight_decay' (expected one of 'lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize', 'initialLr')",
+    );
+    expect(new optim.SGD([{ params: [p], initialLr: 0.5 } as never]).paramGroups[0].initialLr).toBe(0.5);
     for (const t of [p, q]) t.dispose();
   });
 });
@@ -176,6 +180,18 @@ describe('optimizer parameters', () => {
     const p = param();
     expect(() => new optim.SGD([p, p])).toThrow('SGD: a parameter appears in more than one group (or twice)');
     expect(() => new optim.Adam([p], 0.1 as never)).toThrow('Adam: options must be an object, got 0.1');
+    p.dispose();
+  });
+
+  it('step(closure) and clipping check their arguments', () => {
+    const p = param();
+    expect(() => new optim.SGD([p]).step(5 as never)).toThrow('SGD.step: closure must be a function, got 5');
+    expect(() => optim.clipGradNorm(3 as never, 1)).toThrow(
+      'clipGradNorm: params must be an array of tensors, got 3',
+    );
+    expect(() => optim.clipGradValue([p, 'w'] as never, 1)).toThrow(
+      'clipGradValue: params[1] must be a Tensor, got "w"',
+    );
     p.dispose();
   });
 
