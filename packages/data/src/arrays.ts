@@ -1,6 +1,7 @@
 import { ArgumentError, fromArray, type Tensor } from '@backprop/core';
 import { ArrayDataset, TensorDataset } from './dataset.js';
 import { apportion, permutation, resolveGenerator, type SeedOptions, shuffleInPlace } from './random.js';
+import { checkFlag, checkOptions, describe } from './validate.js';
 
 /** A classification data set in host memory: features row-major `[numSamples, numFeatures]`, class indices. */
 export interface ClassificationData {
@@ -75,7 +76,24 @@ export function regressionData(
 }
 
 /** Samples `indices` of `data` (in that order), as a new data set with copied arrays. */
+/** Checks that `data` is a classification or regression data set, as the builders here make them. */
+function checkArrayData(op: string, data: unknown): asserts data is ArrayData {
+  const d = data as Partial<ArrayData> | null;
+  if (
+    d === null ||
+    typeof d !== 'object' ||
+    (d.task !== 'classification' && d.task !== 'regression') ||
+    !ArrayBuffer.isView(d.x) ||
+    !ArrayBuffer.isView(d.y)
+  ) {
+    throw new ArgumentError(
+      `${op}: expected a data set from classificationData/regressionData (task, x, y, ...), got ${describe(data)}`,
+    );
+  }
+}
+
 export function subset<D extends ArrayData>(data: D, indices: ArrayLike<number>): D {
+  checkArrayData('subset', data);
   const d = data.numFeatures;
   const t = data.task === 'classification' ? 1 : data.numTargets;
   const x = new Float32Array(indices.length * d);
@@ -113,16 +131,20 @@ export function trainTestSplit<D extends ArrayData>(
   data: D,
   options: TrainTestSplitOptions = {},
 ): { train: D; test: D } {
+  checkArrayData('trainTestSplit', data);
+  checkOptions<TrainTestSplitOptions>('trainTestSplit', options, ['test', 'stratify', 'seed', 'generator']);
   const generator = resolveGenerator('trainTestSplit', options);
   const n = data.numSamples;
-  const testSpec = options.test ?? 0.2;
-  const numTest = testSpec > 0 && testSpec < 1 ? Math.round(testSpec * n) : testSpec;
-  if (!Number.isInteger(numTest) || numTest < 0 || numTest > n) {
+  const testSpec: unknown = options.test ?? 0.2;
+  const numTest =
+    typeof testSpec === 'number' && testSpec > 0 && testSpec < 1 ? Math.round(testSpec * n) : testSpec;
+  if (typeof numTest !== 'number' || !Number.isInteger(numTest) || numTest < 0 || numTest > n) {
     throw new ArgumentError(
-      `trainTestSplit: test must be a fraction in (0, 1) or a count in 0..${n}, got ${testSpec}`,
+      `trainTestSplit: test must be a fraction in (0, 1) or a count in 0..${n}, got ${describe(testSpec)}`,
     );
   }
-  const stratify = options.stratify ?? data.task === 'classification';
+  const stratify =
+    checkFlag('trainTestSplit', 'stratify', options.stratify) ?? data.task === 'classification';
   let trainIdx: Int32Array;
   let testIdx: Int32Array;
   if (stratify) {
@@ -159,6 +181,8 @@ export interface ToTensorOptions {
 
 /** Uploads a data set as `x` float32 `[N, numFeatures]` and `y` int32 `[N]` (classification) or float32 `[N, numTargets]` (regression). */
 export function toTensors(data: ArrayData, options: ToTensorOptions = {}): { x: Tensor; y: Tensor } {
+  checkArrayData('toTensors', data);
+  checkOptions('toTensors', options, ['device']);
   const x = fromArray(data.x, [data.numSamples, data.numFeatures], {
     dtype: 'float32',
     device: options.device,

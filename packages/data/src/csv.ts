@@ -6,6 +6,7 @@ import {
   regressionData,
 } from './arrays.js';
 import { MissingPackageError, nodeRequire } from './node.js';
+import { checkOptions, describe } from './validate.js';
 
 /** One parsed record: its fields and the (1-based) line it starts on. */
 export interface CsvRecord {
@@ -19,9 +20,17 @@ export interface CsvRecord {
  * Errors name the line.
  */
 export function parseCsvRecords(text: string, delimiter = ','): CsvRecord[] {
-  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
+  if (typeof text !== 'string')
+    throw new ArgumentError(`parseCsv: text must be a string, got ${describe(text)}`);
+  if (
+    typeof delimiter !== 'string' ||
+    delimiter.length !== 1 ||
+    delimiter === '"' ||
+    delimiter === '\n' ||
+    delimiter === '\r'
+  ) {
     throw new ArgumentError(
-      `parseCsv: delimiter must be one character other than a quote or newline, got ${JSON.stringify(delimiter)}`,
+      `parseCsv: delimiter must be one character other than a quote or newline, got ${describe(delimiter)}`,
     );
   }
   const records: CsvRecord[] = [];
@@ -113,6 +122,18 @@ export interface CsvOptions {
 }
 
 /** What `parseCsv` adds to the data set: the columns used and the category lists. */
+const CSV_OPTIONS = [
+  'target',
+  'task',
+  'categorical',
+  'encoding',
+  'ignore',
+  'delimiter',
+  'header',
+  'classNames',
+  'categories',
+] as const;
+
 export interface CsvInfo {
   /** The header's column names. */
   readonly columns: readonly string[];
@@ -124,9 +145,19 @@ export type CsvData = (ClassificationData | RegressionData) & CsvInfo;
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** Largest finite float32: a CSV number beyond it would be stored as ±Infinity. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 function parseNumber(s: string): number | undefined {
   const t = s.trim();
   return NUMBER.test(t) ? Number(t) : undefined;
+}
+
+/** Why a numeric cell cannot be stored as a float32 feature or target, or null when it can. */
+function numberProblem(v: number): string | null {
+  return Math.abs(v) > FLOAT32_MAX
+    ? `overflows float32 (expected a finite number of magnitude at most ${FLOAT32_MAX})`
+    : null;
 }
 
 function sorted(values: Iterable<string>): string[] {
@@ -141,6 +172,9 @@ function sorted(values: Iterable<string>): string[] {
  * @example parseCsv('x,y,label\n1,2,cat\n3,4,dog\n', { target: 'label' })
  */
 export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
+  if (typeof text !== 'string')
+    throw new ArgumentError(`parseCsv: text must be a string, got ${describe(text)}`);
+  checkOptions<CsvOptions>('parseCsv', options, CSV_OPTIONS);
   const records = parseCsvRecords(text, options.delimiter ?? ',');
   const header = options.header ?? true;
   let columns: string[];
@@ -236,7 +270,11 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
       } else {
         const v = parseNumber(raw);
         if (v === undefined) bad(r, col, 'is not a number');
-        else x[i * d + offset] = v;
+        else {
+          const problem = numberProblem(v);
+          if (problem !== null) bad(r, col, problem);
+          x[i * d + offset] = v;
+        }
       }
     }
   });
@@ -257,7 +295,11 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
     rows.forEach((r, i) => {
       const v = parseNumber(r.fields[target]);
       if (v === undefined) bad(r, target, 'is not a number (the target of a regression)');
-      else y[i] = v;
+      else {
+        const problem = numberProblem(v);
+        if (problem !== null) bad(r, target, problem);
+        y[i] = v;
+      }
     });
     return { ...regressionData(x, y, d, 1, { featureNames, targetNames: [columns[target]] }), ...info };
   }
@@ -276,8 +318,36 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
 
 /** Reads a CSV file (Node only) and parses it with `parseCsv`. */
 export function loadCsv(path: string, options: CsvOptions = {}): CsvData {
+  if (typeof path !== 'string' || path === '')
+    throw new ArgumentError(`loadCsv: path must be a non-empty string, got ${describe(path)}`);
+  checkOptions<CsvOptions>('loadCsv', options, CSV_OPTIONS);
   const fs = nodeRequire()?.('node:fs') as { readFileSync(p: string, enc: string): string } | undefined;
   if (!fs)
     throw new MissingPackageError('loadCsv needs Node.js; in a browser fetch the text and call parseCsv');
-  return parseCsv(fs.readFileSync(path, 'utf8'), options);
+  return parseCsv(readText(fs, path), options);
+}
+
+/** What a file-system error code means, for a one-line message. */
+const FILE_PROBLEMS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a directory, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of the path is not a directory',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the path is too long',
+  EMFILE: 'too many open files',
+};
+
+/** Reads a text file, turning the file system's errors into an ArgumentError that names the path and the cause. */
+function readText(fs: { readFileSync(p: string, enc: string): string }, path: string): string {
+  try {
+    return fs.readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === undefined) throw e;
+    throw new ArgumentError(
+      `loadCsv: cannot read '${path}': ${FILE_PROBLEMS[code] ?? 'the read failed'} (${code})`,
+    );
+  }
 }

@@ -10,6 +10,7 @@ import {
   type TypedArray,
 } from '@backprop/core';
 import { permutation, resolveGenerator, type SeedOptions } from './random.js';
+import { checkTensor } from './validate.js';
 
 /** A random-access collection of samples: `length` samples, `get(i)` for `0 <= i < length`. */
 export interface Dataset<T> {
@@ -67,6 +68,9 @@ export class TensorDataset implements BatchedDataset<Tensor[], Tensor[]> {
 
   constructor(...tensors: Tensor[]) {
     if (tensors.length === 0) throw new ArgumentError('TensorDataset: expected at least one tensor');
+    tensors.forEach((t, i) => {
+      checkTensor('TensorDataset', `tensor ${i}`, t);
+    });
     for (const t of tensors) {
       if (t.rank === 0)
         throw new ShapeError('TensorDataset: tensors must have a first (sample) dimension, got a scalar');

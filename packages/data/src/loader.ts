@@ -2,6 +2,7 @@ import { ArgumentError, dispose, type Generator } from '@backprop/core';
 import { type Collated, defaultCollate } from './collate.js';
 import { type Dataset, isBatched } from './dataset.js';
 import { resolveGenerator, shuffleInPlace } from './random.js';
+import { checkFlag, checkOptions, describe } from './validate.js';
 
 /** Options of `DataLoader`. */
 export interface DataLoaderOptions<T, B> {
@@ -48,9 +49,35 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   private epochCount = 0;
 
   constructor(dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
-    const { batchSize = 1, shuffle = false, dropLast = false } = options;
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new ArgumentError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
+    const checked = checkOptions<DataLoaderOptions<T, B>>('DataLoader', options, [
+      'batchSize',
+      'shuffle',
+      'seed',
+      'generator',
+      'dropLast',
+      'collate',
+      'device',
+      'autoDispose',
+    ]);
+    const { batchSize = 1 } = checked;
+    const shuffle = checkFlag('DataLoader', 'shuffle', checked.shuffle) ?? false;
+    const dropLast = checkFlag('DataLoader', 'dropLast', checked.dropLast) ?? false;
+    const autoDispose = checkFlag('DataLoader', 'autoDispose', checked.autoDispose) ?? false;
+    if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) {
+      throw new ArgumentError(`DataLoader: batchSize must be a positive integer, got ${describe(batchSize)}`);
+    }
+    if (checked.collate !== undefined && typeof checked.collate !== 'function')
+      throw new ArgumentError(`DataLoader: collate must be a function, got ${describe(checked.collate)}`);
+    if (checked.device !== undefined && typeof checked.device !== 'string')
+      throw new ArgumentError(`DataLoader: device must be a backend name, got ${describe(checked.device)}`);
+    if (
+      dataset === null ||
+      typeof dataset !== 'object' ||
+      typeof (dataset as Dataset<T>).get !== 'function'
+    ) {
+      throw new ArgumentError(
+        `DataLoader: expected a dataset (an object with length and get(index)), got ${describe(dataset)}`,
+      );
     }
     if (!Number.isInteger(dataset.length) || dataset.length < 0) {
       throw new ArgumentError(
@@ -64,7 +91,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     this.generator = resolveGenerator('DataLoader', options);
     this.collate = options.collate;
     this.device = options.device;
-    this.autoDispose = options.autoDispose ?? false;
+    this.autoDispose = autoDispose;
   }
 
   /** Number of batches in one epoch: `floor(n / batchSize)` with `dropLast`, else `ceil(n / batchSize)`. */

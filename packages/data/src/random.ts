@@ -1,4 +1,5 @@
 import { ArgumentError, Generator, globalGenerator } from '@backprop/core';
+import { describe } from './validate.js';
 
 /** Where randomness comes from: a seed (a private generator), a generator, or core's global generator. */
 export interface SeedOptions {
@@ -13,12 +14,14 @@ export interface SeedOptions {
  * or core's `globalGenerator` (seeded by `manualSeed`) when neither is given.
  */
 export function resolveGenerator(op: string, options: SeedOptions = {}): Generator {
+  if (options.generator !== undefined && !(options.generator instanceof Generator))
+    throw new ArgumentError(`${op}: generator must be a Generator, got ${describe(options.generator)}`);
   if (options.seed !== undefined && options.generator !== undefined) {
     throw new ArgumentError(`${op}: give either seed or generator, not both`);
   }
   if (options.seed !== undefined) {
-    if (!Number.isFinite(options.seed))
-      throw new ArgumentError(`${op}: seed must be a finite number, got ${options.seed}`);
+    if (typeof options.seed !== 'number' || !Number.isSafeInteger(options.seed))
+      throw new ArgumentError(`${op}: seed must be an integer, got ${describe(options.seed)}`);
     return new Generator(options.seed);
   }
   return options.generator ?? globalGenerator;

@@ -2,6 +2,7 @@ import { ArgumentError, BackpropError } from '@backprop/core';
 import { type ClassificationData, classificationData, subset, trainTestSplit } from './arrays.js';
 import { loadPackage } from './node.js';
 import { resolveGenerator, type SeedOptions } from './random.js';
+import { checkOptions } from './validate.js';
 
 interface MnistDigit {
   id: number;
@@ -70,6 +71,7 @@ export function loadMnist(options: MnistOptions = {}): {
   train: ClassificationData;
   test: ClassificationData;
 } {
+  checkOptions('loadMnist', options, ['train', 'test', 'stratify', 'seed', 'generator']);
   const all = loadMnistAll();
   const numTrain = options.train ?? 8000;
   const numTest = options.test ?? 2000;

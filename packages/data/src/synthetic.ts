@@ -6,6 +6,9 @@ import {
   regressionData,
 } from './arrays.js';
 import { resolveGenerator, type SeedOptions, shuffleInPlace } from './random.js';
+import { checkFlag, checkOptions, describe } from './validate.js';
+
+const SYNTHETIC_OPTIONS = ['numSamples', 'noise', 'shuffle', 'seed', 'generator'] as const;
 
 /** Options every synthetic data set takes. */
 export interface SyntheticOptions extends SeedOptions {
@@ -18,13 +21,13 @@ export interface SyntheticOptions extends SeedOptions {
 }
 
 function checkCount(op: string, name: string, n: number, min = 0): void {
-  if (!Number.isInteger(n) || n < min)
-    throw new ArgumentError(`${op}: ${name} must be an integer >= ${min}, got ${n}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
+    throw new ArgumentError(`${op}: ${name} must be an integer >= ${min}, got ${describe(n)}`);
 }
 
 function checkNoise(op: string, noise: number): void {
-  if (!Number.isFinite(noise) || noise < 0)
-    throw new ArgumentError(`${op}: noise must be a non-negative number, got ${noise}`);
+  if (typeof noise !== 'number' || !Number.isFinite(noise) || noise < 0)
+    throw new ArgumentError(`${op}: noise must be a finite non-negative number, got ${describe(noise)}`);
 }
 
 /** Class sizes when `n` samples are shared between `k` classes (the first classes get one more). */
@@ -54,7 +57,7 @@ function build(
     for (let f = 0; f < numFeatures; f++)
       xs[i * numFeatures + f] = row[f] + (noise > 0 ? noise * g.normal() : 0);
   }
-  if (options.shuffle ?? true) {
+  if (checkFlag(op, 'shuffle', options.shuffle) ?? true) {
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
     shuffleInPlace(order, g);
@@ -75,6 +78,7 @@ function build(
  * shuffle: false` it is the truth table itself. Defaults: 200 samples, noise 0.1.
  */
 export function xor(options: SyntheticOptions = {}): ClassificationData {
+  checkOptions('xor', options, SYNTHETIC_OPTIONS);
   return build('xor', options, { numSamples: 200, noise: 0.1 }, 2, 2, (i, _g, out) => {
     const a = (i >> 1) & 1;
     const b = i & 1;
@@ -98,6 +102,7 @@ export interface SpiralOptions extends SyntheticOptions {
  * at `(r sin θ, r cos θ)`. Defaults: 300 samples, 3 classes, noise 0.2 (radians).
  */
 export function spirals(options: SpiralOptions = {}): ClassificationData {
+  checkOptions('spirals', options, [...SYNTHETIC_OPTIONS, 'numClasses', 'turns']);
   const k = options.numClasses ?? 3;
   checkCount('spirals', 'numClasses', k, 1);
   const turns = options.turns ?? 1;
@@ -132,6 +137,7 @@ export function spirals(options: SpiralOptions = {}): ClassificationData {
  * on `(1 − cos t, 0.5 − sin t)`, `t` evenly spaced in [0, π]. Defaults: 200 samples, noise 0.1.
  */
 export function moons(options: SyntheticOptions = {}): ClassificationData {
+  checkOptions('moons', options, SYNTHETIC_OPTIONS);
   const n = options.numSamples ?? 200;
   checkCount('moons', 'numSamples', n);
   const [outer, inner] = perClass(n, 2);
@@ -157,6 +163,7 @@ export interface CirclesOptions extends SyntheticOptions {
  * circle of radius `factor`, angles evenly spaced. Defaults: 200 samples, noise 0.05, factor 0.5.
  */
 export function circles(options: CirclesOptions = {}): ClassificationData {
+  checkOptions('circles', options, [...SYNTHETIC_OPTIONS, 'factor']);
   const factor = options.factor ?? 0.5;
   if (!(factor > 0 && factor < 1))
     throw new ArgumentError(`circles: factor must be in (0, 1), got ${factor}`);
@@ -193,6 +200,16 @@ export interface BlobsOptions extends SeedOptions {
 
 /** Isotropic Gaussian blobs, one class per center (scikit-learn's make_blobs). Returns the centers too. */
 export function blobs(options: BlobsOptions = {}): ClassificationData & { centers: number[][] } {
+  checkOptions('blobs', options, [
+    'numSamples',
+    'centers',
+    'std',
+    'numFeatures',
+    'box',
+    'shuffle',
+    'seed',
+    'generator',
+  ]);
   const g = resolveGenerator('blobs', options);
   const spec = options.centers ?? 3;
   let centers: number[][];
@@ -201,6 +218,10 @@ export function blobs(options: BlobsOptions = {}): ClassificationData & { center
     const d = options.numFeatures ?? 2;
     checkCount('blobs', 'numFeatures', d, 1);
     const [lo, hi] = options.box ?? [-10, 10];
+    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi))
+      throw new ArgumentError(
+        `blobs: box must be [low, high] with finite low <= high, got ${describe(options.box)}`,
+      );
     centers = Array.from({ length: spec }, () =>
       Array.from({ length: d }, () => lo + (hi - lo) * g.uniform()),
     );
@@ -259,13 +280,14 @@ export interface SineOptions extends SeedOptions {
 
 /** Noisy 1-D regression: `x` uniform in `range`, `y = sin(x) + noise·N(0, 1)`; x `[N, 1]`, y `[N, 1]`. */
 export function sine(options: SineOptions = {}): RegressionData {
+  checkOptions('sine', options, ['numSamples', 'noise', 'range', 'seed', 'generator']);
   const n = options.numSamples ?? 200;
   checkCount('sine', 'numSamples', n);
   const noise = options.noise ?? 0.1;
   checkNoise('sine', noise);
   const [lo, hi] = options.range ?? [-Math.PI, Math.PI];
-  if (!(hi > lo))
-    throw new ArgumentError(`sine: range must be [low, high] with low < high, got [${lo}, ${hi}]`);
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo))
+    throw new ArgumentError(`sine: range must be [low, high] with finite low < high, got [${lo}, ${hi}]`);
   const g = resolveGenerator('sine', options);
   const x = new Float32Array(n);
   const y = new Float32Array(n);
