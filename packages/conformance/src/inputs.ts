@@ -62,6 +62,8 @@ function draw(spec: InputSpec, n: number, random: () => number): number[] {
         { length: n },
         () => Math.floor(8 * random() - 4) + 0.1 + 0.3 * random() + (random() < 0.5 ? 0 : 0.5),
       );
+    case 'nearone':
+      return Array.from({ length: n }, () => 0.99 + 0.02 * random());
     case 'int':
       return Array.from({ length: n }, () => Math.floor(9 * random()) - 4);
     case 'bool':

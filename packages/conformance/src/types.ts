@@ -17,6 +17,8 @@ export type Distribution =
   | 'interleaved'
   /** Values kept 0.1 away from integers and half-integers: safe for floor/ceil/round and their gradients. */
   | 'offgrid'
+  /** Uniform in [0.99, 1.01): products of 10^6 of them stay within float32's range. */
+  | 'nearone'
   /** Small integers in [-4, 4] (stored exactly; ties for comparisons). */
   | 'int'
   /** 0 or 1. */

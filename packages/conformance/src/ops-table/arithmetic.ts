@@ -14,6 +14,7 @@ import { maxNaN, minNaN } from '../reference/math.js';
 import { promote, type RefTensor, ref, zipRef } from '../reference/ndarray.js';
 import type { InputSpec, OpCase, Sample } from '../types.js';
 import { binarySamples, input } from './helpers.js';
+import { highRankBinarySamples } from './high-rank.js';
 
 /** A number operand instead of the second (or, with `first`, the first) tensor. */
 export interface NumberOperand {
@@ -103,7 +104,7 @@ function binaryCase(
 }
 
 export const arithmeticCases: OpCase[] = [
-  binaryCase('add', add, (a, b) => a + b),
+  binaryCase('add', add, (a, b) => a + b, { extra: highRankBinarySamples('normal', 'normal') }),
   binaryCase('sub', sub, (a, b) => a - b),
   binaryCase('mul', mul, (a, b) => a * b),
   binaryCase('div', div, (a, b) => a / b, {

@@ -12,6 +12,7 @@ import {
 } from '../reference/ndarray.js';
 import type { OpCase, Sample } from '../types.js';
 import { input, transposed } from './helpers.js';
+import { broadcastShapes } from './high-rank.js';
 
 const comparisonSamples: Sample<{ number?: number }>[] = [
   { name: 'scalars', inputs: [input([], { values: [1] }), input([], { values: [1] })] },
@@ -121,6 +122,13 @@ export const compareCases: OpCase[] = [
         ],
       },
       { name: '256x256', inputs: [input([256, 256], { dtype: 'bool' }), input([256, 256]), input([256])] },
+      ...broadcastShapes(3).map(
+        ({ name, shapes: [c, a, b] }): Sample<WhereArgs | undefined> => ({
+          name,
+          inputs: [input(c, { dtype: 'bool' }), input(a), input(b)],
+          grad: false,
+        }),
+      ),
     ],
     run: (xs, args: WhereArgs | undefined) => {
       const [a, b] = branches<TensorOrScalar>(xs.slice(1), args, (n) => n);

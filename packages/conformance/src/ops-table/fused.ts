@@ -3,6 +3,7 @@ import * as core from '@backprop/core';
 import { refLinear, refSoftmaxCrossEntropy } from '../reference/linalg.js';
 import type { OpCase, Sample } from '../types.js';
 import { input, transposed } from './helpers.js';
+import { LONG_AXIS, LONG_TOLERANCE } from './long-axis.js';
 import { logSoftmaxComposition } from './softmax.js';
 
 export interface LinearArgs {
@@ -47,6 +48,18 @@ const linearSamples: Sample<LinearArgs>[] = [
     name: 'single unit',
     inputs: [input([4, 1]), input([1, 1]), input([1])],
     args: { activation: 'sigmoid', bias: true },
+  },
+  {
+    name: `long K: [2, ${LONG_AXIS}] · ([3, ${LONG_AXIS}])ᵀ`,
+    inputs: [
+      input([2, LONG_AXIS], { dist: 'uniform' }),
+      input([3, LONG_AXIS], { dist: 'uniform' }),
+      input([3]),
+    ],
+    args: { activation: 'relu', bias: true },
+    tolerance: { atol: 1000, rtol: 10 },
+    grad: false,
+    gradcheck: false,
   },
 ];
 
@@ -94,6 +107,13 @@ export const fusedCases: OpCase[] = [
       {
         name: '64x1000',
         inputs: [input([64, 1000]), labels(Array.from({ length: 64 }, (_, i) => (i * 97) % 1000))],
+      },
+      {
+        name: `long classes [4, ${LONG_AXIS}]`,
+        inputs: [input([4, LONG_AXIS]), labels([0, 123_456, LONG_AXIS - 1, 70_000])],
+        tolerance: LONG_TOLERANCE,
+        grad: false,
+        gradcheck: false,
       },
     ],
     run: ([logits, y]) => core.softmaxCrossEntropy(logits, y),

@@ -20,6 +20,9 @@ export const gatherCases: OpCase[] = [
       { name: 'no indices', inputs: [input([4, 3]), idx([])], args: 0 },
       { name: 'transposed input', inputs: [transposed([3, 4]), idx([3, 1])], args: 1 },
       { name: 'int32 values', inputs: [input([4, 2], { dtype: 'int32' }), idx([3, 3, 0])], args: 0 },
+      { name: 'rank 4 axis 2', inputs: [input([2, 3, 4, 5]), idx([3, 0, 3])], args: 2 },
+      { name: 'rank 5 axis 0', inputs: [input([2, 3, 2, 4, 3]), idx([1, 0, 1])], args: 0 },
+      { name: 'rank 6 axis -1', inputs: [input([2, 3, 2, 2, 3, 2]), idx([1, 0, 1, 1])], args: -1 },
       {
         name: 'embedding 1000x64',
         inputs: [input([1000, 64]), idx(Array.from({ length: 300 }, (_, i) => (i * 37) % 1000))],

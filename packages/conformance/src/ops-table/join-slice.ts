@@ -4,6 +4,7 @@ import { refConcat, refSlice, refStack } from '../reference/movement.js';
 import type { RefTensor } from '../reference/ndarray.js';
 import type { OpCase } from '../types.js';
 import { input, transposed } from './helpers.js';
+import { RANK_SHAPES } from './high-rank.js';
 
 /** Reference split into chunks of a size or the listed sizes. */
 function refSplit(x: RefTensor, sizes: number | readonly number[], axis: number): RefTensor[] {
@@ -42,6 +43,13 @@ export const joinSliceCases: OpCase[] = [
       },
       { name: 'bool', inputs: [input([2], { dtype: 'bool' }), input([3], { dtype: 'bool' })], args: 0 },
       { name: '256x128 twice', inputs: [input([256, 128]), input([256, 128])], args: 1 },
+      { name: 'rank 4 axis 1', inputs: [input(RANK_SHAPES[4]), input([2, 1, 4, 5])], args: 1 },
+      { name: 'rank 5 axis -1', inputs: [input(RANK_SHAPES[5]), input([2, 3, 2, 4, 2])], args: -1 },
+      {
+        name: 'rank 6 axis 3, three inputs',
+        inputs: [input(RANK_SHAPES[6]), input([2, 3, 2, 1, 3, 2]), input([2, 3, 2, 3, 3, 2])],
+        args: 3,
+      },
     ],
     run: (xs, axis: number) => core.concat(xs, axis),
     reference: (xs, axis: number) => refConcat(xs, axis),
@@ -120,6 +128,21 @@ export const joinSliceCases: OpCase[] = [
           [1, null, 3],
           [null, null, -5],
         ],
+      },
+      {
+        name: 'rank 4 ranges and steps',
+        inputs: [input(RANK_SHAPES[4])],
+        args: [null, [1, 3], [null, null, 2], [4, 0, -2]],
+      },
+      {
+        name: 'rank 5 reversed and strided',
+        inputs: [input(RANK_SHAPES[5])],
+        args: [[1, 2], null, [null, null, -1], [1, 4, 2], null],
+      },
+      {
+        name: 'rank 6 mixed',
+        inputs: [input(RANK_SHAPES[6])],
+        args: [null, [0, 3, 2], [1, 2], null, [null, null, -1], [1, 2]],
       },
     ],
     run: ([x], ranges: SliceRange[]) => core.slice(x, ranges),

@@ -3,6 +3,7 @@ import { refTranspose } from '../reference/movement.js';
 import { broadcastToRef, permuteRef, type RefTensor, reshapeRef } from '../reference/ndarray.js';
 import type { OpCase } from '../types.js';
 import { input, transposed } from './helpers.js';
+import { highRankPermuteSamples, RANK_SHAPES } from './high-rank.js';
 
 /** Reference reshape with one inferred (-1) dimension. */
 function inferShape(x: RefTensor, shape: readonly number[]): number[] {
@@ -113,6 +114,9 @@ export const movementCases: OpCase[] = [
       { name: 'bool', inputs: [input([2, 3], { dtype: 'bool' })], args: [] },
       { name: '256x257', inputs: [input([256, 257])], args: [] },
       { name: '67x129 transposed input', inputs: [transposed([67, 129])], args: [] },
+      { name: 'rank 4 dims 1, 3', inputs: [input(RANK_SHAPES[4])], args: [1, 3] },
+      { name: 'rank 5 dims 0, 3', inputs: [input(RANK_SHAPES[5])], args: [0, 3] },
+      { name: 'rank 6 dims 5, 1', inputs: [input(RANK_SHAPES[6])], args: [5, 1] },
     ],
     run: ([x], [a, b]: number[]) => core.transpose(x, a, b),
     reference: ([x], [a, b]: number[]) => refTranspose(x, a, b),
@@ -129,6 +133,7 @@ export const movementCases: OpCase[] = [
       { name: 'identity', inputs: [input([2, 3])], args: [0, 1] },
       { name: 'of a permuted input', inputs: [input([2, 3, 4], { permute: [1, 2, 0] })], args: [2, 0, 1] },
       { name: '64x32x33', inputs: [input([64, 32, 33])], args: [2, 0, 1] },
+      ...highRankPermuteSamples(),
     ],
     run: ([x], perm: number[]) => core.permute(x, perm),
     reference: ([x], perm: number[]) =>
@@ -151,6 +156,13 @@ export const movementCases: OpCase[] = [
       { name: 'transposed input', inputs: [input([3, 1], { permute: [1, 0] })], args: [2, 3, 4] },
       { name: 'int32', inputs: [input([3], { dtype: 'int32' })], args: [2, 3] },
       { name: '256 to 256x256', inputs: [input([256, 1])], args: [256, 256] },
+      { name: 'rank 4, size-1 and missing axes', inputs: [input([3, 1, 5])], args: [...RANK_SHAPES[4]] },
+      { name: 'rank 5, size-1 axes', inputs: [input([2, 1, 2, 1, 3])], args: [...RANK_SHAPES[5]] },
+      {
+        name: 'rank 6, alternate size-1 axes',
+        inputs: [input([1, 3, 1, 2, 1, 2])],
+        args: [...RANK_SHAPES[6]],
+      },
     ],
     run: ([x], shape: number[]) => core.broadcastTo(x, shape),
     reference: ([x], shape: number[]) => broadcastToRef(x, shape),

@@ -15,6 +15,7 @@ import {
 } from '../reference/reduce.js';
 import type { InputSpec, OpCase, Sample } from '../types.js';
 import { input, transposed } from './helpers.js';
+import { longAllSample, longAxisSamples } from './long-axis.js';
 
 export interface ReduceArgs {
   readonly axis?: RefAxis;
@@ -107,13 +108,19 @@ export const reduceCases: OpCase[] = [
     'sum',
     (x, a, o) => core.sum(x, a, o),
     (x, a, o) => refSum(x, a, o.keepDims),
-    [...reduceSamples('normal'), intSample(0), boolSample],
+    [
+      ...reduceSamples('normal'),
+      intSample(0),
+      boolSample,
+      ...longAxisSamples('positive', (axis) => ({ axis }), { columns: true }),
+      longAllSample('positive', {}),
+    ],
   ),
   reduceCase(
     'mean',
     (x, a, o) => core.mean(x, a, o),
     (x, a, o) => refMean(x, a, o.keepDims),
-    [...reduceSamples('normal'), intSample(1)],
+    [...reduceSamples('normal'), intSample(1), ...longAxisSamples('positive', (axis) => ({ axis }))],
   ),
   reduceCase(
     'max',
@@ -134,6 +141,7 @@ export const reduceCases: OpCase[] = [
         args: { axis: 1 },
         grad: false,
       },
+      ...longAxisSamples('normal', (axis) => ({ axis }), { columns: true, tolerance: {} }),
     ],
   ),
   reduceCase(
@@ -148,6 +156,7 @@ export const reduceCases: OpCase[] = [
         inputs: [input([2, 3], { values: [1, -3, -3, 2, 2, 5] })],
         args: { axis: 1 },
       },
+      ...longAxisSamples('normal', (axis) => ({ axis }), { tolerance: {} }),
     ],
   ),
   reduceCase(
@@ -171,6 +180,7 @@ export const reduceCases: OpCase[] = [
         args: { axis: 1 },
         grad: false,
       },
+      ...longAxisSamples('nearone', (axis) => ({ axis })),
     ],
   ),
   reduceCase(
@@ -183,6 +193,7 @@ export const reduceCases: OpCase[] = [
       ),
       { name: 'correction 0', inputs: [input([3, 4])], args: { axis: 1, correction: 0 } },
       { name: 'correction 0, all', inputs: [input([2, 3, 2])], args: { correction: 0 } },
+      ...longAxisSamples('positive', (axis) => ({ axis })),
     ],
     { ops: ['variance', 'var'] },
   ),
@@ -216,6 +227,7 @@ export const reduceCases: OpCase[] = [
         // float32 central differences cannot resolve steps of 1e-3 at 1e4 (the ulp there is 1e-3); the float64 reference gradient still runs.
         gradcheck: false,
       },
+      ...longAxisSamples('normal', (axis) => ({ axis })),
     ],
   ),
   ...(['argmax', 'argmin'] as const).map(
@@ -256,6 +268,7 @@ export const reduceCases: OpCase[] = [
         },
         { name: '256x256 axis 1', inputs: [input([256, 256], { dist: 'distinct' })], args: { axis: 1 } },
         { name: '256x256 axis 0', inputs: [input([256, 256], { dist: 'distinct' })], args: { axis: 0 } },
+        ...longAxisSamples('distinct', (axis) => ({ axis }), { columns: name === 'argmax' }),
       ],
     }),
   ),

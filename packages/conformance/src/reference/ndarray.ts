@@ -146,7 +146,8 @@ export function axesOf(axis: number | readonly number[] | undefined, rank: numbe
 
 /**
  * Folds the entries of each reduced group with `f`, visiting them in order; the output drops
- * (or with `keepDims` keeps as 1) the reduced axes.
+ * (or with `keepDims` keeps as 1) the reduced axes. One pass over the input with an odometer, so
+ * samples of millions of elements stay cheap.
  */
 export function reduceRef(
   x: RefTensor,
@@ -158,10 +159,19 @@ export function reduceRef(
   const axes = axesOf(axis, x.shape.length);
   const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const groups: number[][] = Array.from({ length: size(keptShape) }, () => []);
-  const keptStrides = strides(keptShape);
+  const keptStrides = strides(keptShape).map((s, d) => (axes.includes(d) ? 0 : s));
+  const rank = x.shape.length;
+  const coord = new Array<number>(rank).fill(0);
+  let group = 0;
   for (let i = 0; i < x.data.length; i++) {
-    const c = unravel(i, x.shape).map((v, d) => (axes.includes(d) ? 0 : v));
-    groups[ravel(c, keptStrides)].push(x.data[i]);
+    groups[group].push(x.data[i]);
+    for (let d = rank - 1; d >= 0; d--) {
+      coord[d]++;
+      group += keptStrides[d];
+      if (coord[d] < x.shape[d]) break;
+      group -= keptStrides[d] * x.shape[d];
+      coord[d] = 0;
+    }
   }
   const shape = keepDims ? keptShape : x.shape.filter((_, i) => !axes.includes(i));
   return { shape, data: Float64Array.from(groups.map(fold)), dtype };

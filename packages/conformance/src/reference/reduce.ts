@@ -5,6 +5,16 @@ export type RefAxis = number | readonly number[] | undefined;
 
 const sumOf = (v: number[]) => v.reduce((s, x) => s + x, 0);
 
+/** Largest (or smallest) entry, NaN if any entry is NaN; a loop, as spreading 10^6 arguments overflows the stack. */
+function extreme(v: number[], which: 'max' | 'min'): number {
+  let best = which === 'max' ? -Infinity : Infinity;
+  for (const e of v) {
+    if (Number.isNaN(e)) return Number.NaN;
+    if (which === 'max' ? e > best : e < best) best = e;
+  }
+  return best;
+}
+
 export function refSum(x: RefTensor, axis: RefAxis, keepDims = false): RefTensor {
   return reduceRef(x, axis, keepDims, sumOf, x.dtype === 'bool' ? 'int32' : x.dtype);
 }
@@ -24,23 +34,11 @@ export function refProd(x: RefTensor, axis: RefAxis, keepDims = false): RefTenso
 }
 
 export function refMax(x: RefTensor, axis: RefAxis, keepDims = false): RefTensor {
-  return reduceRef(
-    x,
-    axis,
-    keepDims,
-    (v) => (v.some(Number.isNaN) ? Number.NaN : Math.max(...v)),
-    x.dtype === 'bool' ? 'int32' : x.dtype,
-  );
+  return reduceRef(x, axis, keepDims, (v) => extreme(v, 'max'), x.dtype === 'bool' ? 'int32' : x.dtype);
 }
 
 export function refMin(x: RefTensor, axis: RefAxis, keepDims = false): RefTensor {
-  return reduceRef(
-    x,
-    axis,
-    keepDims,
-    (v) => (v.some(Number.isNaN) ? Number.NaN : Math.min(...v)),
-    x.dtype === 'bool' ? 'int32' : x.dtype,
-  );
+  return reduceRef(x, axis, keepDims, (v) => extreme(v, 'min'), x.dtype === 'bool' ? 'int32' : x.dtype);
 }
 
 /** Variance with `correction` subtracted from the count (1: Bessel). */
@@ -68,7 +66,7 @@ export function refLogsumexp(x: RefTensor, axis: RefAxis, keepDims = false): Ref
     axis,
     keepDims,
     (v) => {
-      const m = Math.max(...v);
+      const m = extreme(v, 'max');
       if (!Number.isFinite(m)) return m;
       return m + Math.log(sumOf(v.map((e) => Math.exp(e - m))));
     },
