@@ -19,7 +19,9 @@ import {
   assertFloatInput,
   assertSameShape,
   checkReduction,
+  checkScalar,
   floatTarget,
+  lossOptions,
   readIfCheap,
   reduce,
 } from './util.js';
@@ -49,7 +51,10 @@ const GRAD_EPS = 1e-12;
  * labels; int32/bool are cast). Prefer {@link bceWithLogits}, which is stable for large logits.
  */
 export function bce(input: Tensor, target: Tensor, options: BCEOptions = {}): Tensor {
-  const { reduction = 'mean', weight = null } = options;
+  const { reduction = 'mean', weight = null } = lossOptions<BCEOptions>('bce', options, [
+    'reduction',
+    'weight',
+  ]);
   checkReduction('bce', reduction);
   assertFloatInput('bce', 'input', input);
   assertSameShape('bce', input, target);
@@ -91,7 +96,11 @@ export function bce(input: Tensor, target: Tensor, options: BCEOptions = {}): Te
  * (one independent sigmoid per class).
  */
 export function bceWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsOptions = {}): Tensor {
-  const { reduction = 'mean', weight = null, posWeight = null } = options;
+  const {
+    reduction = 'mean',
+    weight = null,
+    posWeight = null,
+  } = lossOptions<BCEWithLogitsOptions>('bceWithLogits', options, ['reduction', 'weight', 'posWeight']);
   checkReduction('bceWithLogits', reduction);
   assertFloatInput('bceWithLogits', 'input', input);
   assertSameShape('bceWithLogits', input, target);
@@ -116,8 +125,12 @@ export interface HingeOptions extends ReductionOptions {
  * distances; for the multiclass hinge see {@link multiMargin}.)
  */
 export function hinge(input: Tensor, target: Tensor, options: HingeOptions = {}): Tensor {
-  const { reduction = 'mean', margin = 1 } = options;
+  const { reduction = 'mean', margin = 1 } = lossOptions<HingeOptions>('hinge', options, [
+    'reduction',
+    'margin',
+  ]);
   checkReduction('hinge', reduction);
+  checkScalar('hinge', 'margin', margin);
   assertFloatInput('hinge', 'input', input);
   assertSameShape('hinge', input, target);
   const values = readIfCheap(target);

@@ -26,11 +26,15 @@ import type { ReductionOptions } from './regression.js';
 import {
   assertClassWeight,
   assertFloatInput,
+  assertTensorArg,
   checkClassIndices,
   checkReduction,
+  checkScalar,
   classRows,
   classWeightShape,
+  describe,
   indexTargetShape,
+  lossOptions,
   pickPerRow,
   reduce,
 } from './util.js';
@@ -84,9 +88,15 @@ function checkIndexTarget(op: string, input: Tensor, target: Tensor): void {
  * Σ w[tₙ]·lossₙ / Σ w[tₙ] over the samples not ignored.
  */
 export function nll(input: Tensor, target: Tensor, options: NLLOptions = {}): Tensor {
-  const { reduction = 'mean', weight = null, ignoreIndex = -100 } = options;
+  const {
+    reduction = 'mean',
+    weight = null,
+    ignoreIndex = -100,
+  } = lossOptions<NLLOptions>('nll', options, ['reduction', 'weight', 'ignoreIndex']);
   checkReduction('nll', reduction);
+  checkScalar('nll', 'ignoreIndex', ignoreIndex, { integer: true });
   assertFloatInput('nll', 'input', input);
+  assertTensorArg('nll', 'target', target);
   if (target.dtype !== 'int32')
     throw new DTypeError(`nll: target must hold int32 class indices, got ${target.dtype}`);
   checkIndexTarget('nll', input, target);
@@ -112,11 +122,25 @@ export function nll(input: Tensor, target: Tensor, options: NLLOptions = {}): Te
  * case (index targets, no weight, no smoothing, nothing ignored) runs core's fused `softmaxCrossEntropy`.
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  const { reduction = 'mean', weight = null, ignoreIndex = -100, labelSmoothing = 0 } = options;
+  const {
+    reduction = 'mean',
+    weight = null,
+    ignoreIndex = -100,
+    labelSmoothing = 0,
+  } = lossOptions<CrossEntropyOptions>('crossEntropy', options, [
+    'reduction',
+    'weight',
+    'ignoreIndex',
+    'labelSmoothing',
+  ]);
   checkReduction('crossEntropy', reduction);
+  checkScalar('crossEntropy', 'ignoreIndex', ignoreIndex, { integer: true });
   assertFloatInput('crossEntropy', 'input', input);
-  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-    throw new ArgumentError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  assertTensorArg('crossEntropy', 'target', target);
+  if (!(typeof labelSmoothing === 'number' && labelSmoothing >= 0 && labelSmoothing <= 1)) {
+    throw new ArgumentError(
+      `crossEntropy: labelSmoothing must be in [0, 1], got ${describe(labelSmoothing)}`,
+    );
   }
   if (target.dtype === 'float32') return crossEntropyProbs(input, target, weight, labelSmoothing, reduction);
   if (target.dtype !== 'int32') {
@@ -182,10 +206,17 @@ export interface MultiMarginOptions extends ReductionOptions {
  * `lossₙ = Σ_{i≠yₙ} w[yₙ]·max(0, margin − x[n, yₙ] + x[n, i])^p / C`.
  */
 export function multiMargin(input: Tensor, target: Tensor, options: MultiMarginOptions = {}): Tensor {
-  const { reduction = 'mean', p = 1, margin = 1, weight = null } = options;
+  const {
+    reduction = 'mean',
+    p = 1,
+    margin = 1,
+    weight = null,
+  } = lossOptions<MultiMarginOptions>('multiMargin', options, ['reduction', 'p', 'margin', 'weight']);
   checkReduction('multiMargin', reduction);
   assertFloatInput('multiMargin', 'input', input);
-  if (p !== 1 && p !== 2) throw new ArgumentError(`multiMargin: p must be 1 or 2, got ${p}`);
+  assertTensorArg('multiMargin', 'target', target);
+  if (p !== 1 && p !== 2) throw new ArgumentError(`multiMargin: p must be 1 or 2, got ${describe(p)}`);
+  checkScalar('multiMargin', 'margin', margin);
   if (input.rank > 2)
     throw new ShapeError(`multiMargin: input must be [C] or [N, C], got ${formatShape(input.shape)}`);
   if (target.dtype !== 'int32')

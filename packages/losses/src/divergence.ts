@@ -1,5 +1,5 @@
-import { div, exp, gt, log, mul, sub, sum, type Tensor, where } from '@backprop/core';
-import { assertFloatInput, assertSameShape, checkReduction, reduce } from './util.js';
+import { ArgumentError, div, exp, gt, log, mul, sub, sum, type Tensor, where } from '@backprop/core';
+import { assertFloatInput, assertSameShape, checkReduction, describe, lossOptions, reduce } from './util.js';
 
 export interface KLDivOptions {
   /**
@@ -17,7 +17,12 @@ export interface KLDivOptions {
  * `t·(log t − input)`, taken as 0 where t = 0; with `logTarget`, `e^t·(t − input)`.
  */
 export function klDiv(input: Tensor, target: Tensor, options: KLDivOptions = {}): Tensor {
-  const { reduction = 'mean', logTarget = false } = options;
+  const { reduction = 'mean', logTarget = false } = lossOptions<KLDivOptions>('klDiv', options, [
+    'reduction',
+    'logTarget',
+  ]);
+  if (typeof logTarget !== 'boolean')
+    throw new ArgumentError(`klDiv: logTarget must be true or false, got ${describe(logTarget)}`);
   checkReduction('klDiv', reduction, ['mean', 'batchmean', 'sum', 'none']);
   assertFloatInput('klDiv', 'input', input);
   assertFloatInput('klDiv', 'target', target);

@@ -25,6 +25,19 @@ import {
   type SmoothL1Options,
   smoothL1,
 } from './regression.js';
+import { checkReduction, lossOptions } from './util.js';
+
+/** A loss object's options, checked when it is built (names and reduction), so a bad one fails before training. */
+function checkedOptions<O extends object>(
+  name: string,
+  options: unknown,
+  known: readonly string[],
+  reductions?: readonly string[],
+): O {
+  const checked = lossOptions<O & { reduction?: string }>(name, options, known);
+  if (checked.reduction !== undefined) checkReduction(name, checked.reduction, reductions);
+  return checked;
+}
 
 /** A loss as an object: options fixed at construction, `forward(input, target)` computes it. */
 export abstract class Loss<O> {
@@ -43,7 +56,7 @@ export abstract class Loss<O> {
 /** {@link mse} as an object. */
 export class MSELoss extends Loss<ReductionOptions> {
   constructor(options: ReductionOptions = {}) {
-    super(options);
+    super(checkedOptions<ReductionOptions>('MSELoss', options, ['reduction']));
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return mse(input, target, this.options);
@@ -53,7 +66,7 @@ export class MSELoss extends Loss<ReductionOptions> {
 /** {@link l1} as an object. */
 export class L1Loss extends Loss<ReductionOptions> {
   constructor(options: ReductionOptions = {}) {
-    super(options);
+    super(checkedOptions<ReductionOptions>('L1Loss', options, ['reduction']));
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return l1(input, target, this.options);
@@ -63,7 +76,7 @@ export class L1Loss extends Loss<ReductionOptions> {
 /** {@link huber} as an object. */
 export class HuberLoss extends Loss<HuberOptions> {
   constructor(options: HuberOptions = {}) {
-    super(options);
+    super(checkedOptions<HuberOptions>('HuberLoss', options, ['reduction', 'delta']));
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return huber(input, target, this.options);
@@ -73,7 +86,7 @@ export class HuberLoss extends Loss<HuberOptions> {
 /** {@link smoothL1} as an object. */
 export class SmoothL1Loss extends Loss<SmoothL1Options> {
   constructor(options: SmoothL1Options = {}) {
-    super(options);
+    super(checkedOptions<SmoothL1Options>('SmoothL1Loss', options, ['reduction', 'beta']));
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return smoothL1(input, target, this.options);
@@ -83,7 +96,7 @@ export class SmoothL1Loss extends Loss<SmoothL1Options> {
 /** {@link bce} as an object. */
 export class BCELoss extends Loss<BCEOptions> {
   constructor(options: BCEOptions = {}) {
-    super(options);
+    super(checkedOptions<BCEOptions>('BCELoss', options, ['reduction', 'weight']));
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return bce(input, target, this.options);
@@ -93,7 +106,13 @@ export class BCELoss extends Loss<BCEOptions> {
 /** {@link bceWithLogits} as an object. */
 export class BCEWithLogitsLoss extends Loss<BCEWithLogitsOptions> {
   constructor(options: BCEWithLogitsOptions = {}) {
-    super(options);
+    super(
+      checkedOptions<BCEWithLogitsOptions>('BCEWithLogitsLoss', options, [
+        'reduction',
+        'weight',
+        'posWeight',
+      ]),
+    );
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return bceWithLogits(input, target, this.options);
@@ -103,7 +122,14 @@ export class BCEWithLogitsLoss extends Loss<BCEWithLogitsOptions> {
 /** {@link crossEntropy} as an object. */
 export class CrossEntropyLoss extends Loss<CrossEntropyOptions> {
   constructor(options: CrossEntropyOptions = {}) {
-    super(options);
+    super(
+      checkedOptions<CrossEntropyOptions>('CrossEntropyLoss', options, [
+        'reduction',
+        'weight',
+        'ignoreIndex',
+        'labelSmoothing',
+      ]),
+    );
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return crossEntropy(input, target, this.options);
@@ -113,7 +139,7 @@ export class CrossEntropyLoss extends Loss<CrossEntropyOptions> {
 /** {@link nll} as an object. */
 export class NLLLoss extends Loss<NLLOptions> {
   constructor(options: NLLOptions = {}) {
-    super(options);
+    super(checkedOptions<NLLOptions>('NLLLoss', options, ['reduction', 'weight', 'ignoreIndex']));
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return nll(input, target, this.options);
@@ -123,7 +149,14 @@ export class NLLLoss extends Loss<NLLOptions> {
 /** {@link klDiv} as an object. */
 export class KLDivLoss extends Loss<KLDivOptions> {
   constructor(options: KLDivOptions = {}) {
-    super(options);
+    super(
+      checkedOptions<KLDivOptions>(
+        'KLDivLoss',
+        options,
+        ['reduction', 'logTarget'],
+        ['mean', 'batchmean', 'sum', 'none'],
+      ),
+    );
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return klDiv(input, target, this.options);
@@ -133,7 +166,9 @@ export class KLDivLoss extends Loss<KLDivOptions> {
 /** {@link multiMargin} as an object. */
 export class MultiMarginLoss extends Loss<MultiMarginOptions> {
   constructor(options: MultiMarginOptions = {}) {
-    super(options);
+    super(
+      checkedOptions<MultiMarginOptions>('MultiMarginLoss', options, ['reduction', 'p', 'margin', 'weight']),
+    );
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return multiMargin(input, target, this.options);
@@ -143,7 +178,7 @@ export class MultiMarginLoss extends Loss<MultiMarginOptions> {
 /** {@link hinge} as an object. */
 export class HingeLoss extends Loss<HingeOptions> {
   constructor(options: HingeOptions = {}) {
-    super(options);
+    super(checkedOptions<HingeOptions>('HingeLoss', options, ['reduction', 'margin']));
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return hinge(input, target, this.options);

@@ -1,9 +1,11 @@
-import { ArgumentError, abs, lt, mul, square, sub, type Tensor, where } from '@backprop/core';
+import { abs, lt, mul, square, sub, type Tensor, where } from '@backprop/core';
 import {
   assertFloatInput,
   assertSameShape,
   checkReduction,
+  checkScalar,
   floatTarget,
+  lossOptions,
   type Reduction,
   reduce,
 } from './util.js';
@@ -36,13 +38,13 @@ function prepare(op: string, input: Tensor, target: Tensor, reduction: string): 
  * have the same shape; an int32 or bool target is cast to float32.
  */
 export function mse(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  const { reduction = 'mean' } = options;
+  const { reduction = 'mean' } = lossOptions<ReductionOptions>('mse', options, ['reduction']);
   return reduce(square(prepare('mse', input, target, reduction)), reduction);
 }
 
 /** Mean absolute error `|input − target|`, reduced (PyTorch's `l1_loss`; gradient 0 where they are equal). */
 export function l1(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  const { reduction = 'mean' } = options;
+  const { reduction = 'mean' } = lossOptions<ReductionOptions>('l1', options, ['reduction']);
   return reduce(abs(prepare('l1', input, target, reduction)), reduction);
 }
 
@@ -51,8 +53,11 @@ export function l1(input: Tensor, target: Tensor, options: ReductionOptions = {}
  * `0.5·d²` where |d| < delta, else `delta·(|d| − 0.5·delta)`. Equals `delta · smoothL1(beta = delta)`.
  */
 export function huber(input: Tensor, target: Tensor, options: HuberOptions = {}): Tensor {
-  const { reduction = 'mean', delta = 1 } = options;
-  if (!(delta > 0)) throw new ArgumentError(`huber: delta must be > 0, got ${delta}`);
+  const { reduction = 'mean', delta = 1 } = lossOptions<HuberOptions>('huber', options, [
+    'reduction',
+    'delta',
+  ]);
+  checkScalar('huber', 'delta', delta, { above: 0 });
   const d = prepare('huber', input, target, reduction);
   const a = abs(d);
   const loss = where(lt(a, delta), mul(square(d), 0.5), mul(sub(a, 0.5 * delta), delta));
@@ -64,8 +69,11 @@ export function huber(input: Tensor, target: Tensor, options: HuberOptions = {})
  * `0.5·d²/beta` where |d| < beta, else `|d| − 0.5·beta`. `beta = 0` is plain L1.
  */
 export function smoothL1(input: Tensor, target: Tensor, options: SmoothL1Options = {}): Tensor {
-  const { reduction = 'mean', beta = 1 } = options;
-  if (!(beta >= 0)) throw new ArgumentError(`smoothL1: beta must be >= 0, got ${beta}`);
+  const { reduction = 'mean', beta = 1 } = lossOptions<SmoothL1Options>('smoothL1', options, [
+    'reduction',
+    'beta',
+  ]);
+  checkScalar('smoothL1', 'beta', beta, { min: 0 });
   const d = prepare('smoothL1', input, target, reduction);
   const a = abs(d);
   if (beta === 0) return reduce(a, reduction);

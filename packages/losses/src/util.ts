@@ -13,7 +13,7 @@ import {
   ShapeError,
   shapesEqual,
   sum,
-  type Tensor,
+  Tensor,
 } from '@backprop/core';
 
 /**
@@ -26,11 +26,83 @@ const REDUCTIONS: readonly string[] = ['mean', 'sum', 'none'];
 
 /** Throws ArgumentError unless `reduction` is one of `allowed`. */
 export function checkReduction(op: string, reduction: string, allowed: readonly string[] = REDUCTIONS): void {
-  if (!allowed.includes(reduction)) {
+  if (typeof reduction !== 'string' || !allowed.includes(reduction)) {
     throw new ArgumentError(
-      `${op}: reduction must be ${allowed.map((r) => `'${r}'`).join(', ')}; got ${JSON.stringify(reduction)}`,
+      `${op}: reduction must be ${allowed.map((r) => `'${r}'`).join(', ')}; got ${describe(reduction)}`,
     );
   }
+}
+
+/** How a message shows a value the caller passed: `"3" (string)`, `NaN`, `null`, `[1, 2] (array)`. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || value === null || value === undefined) return String(value);
+  if (typeof value === 'boolean') return `${value} (boolean)`;
+  if (Array.isArray(value)) return `[${value.join(', ')}] (array)`;
+  if (value instanceof Tensor) return `a ${value.dtype} tensor of shape ${formatShape(value.shape)}`;
+  if (typeof value === 'function') return 'a function';
+  const name = (value as object).constructor?.name;
+  return name && name !== 'Object' ? `a ${name}` : 'an object';
+}
+
+/**
+ * The one check of a loss's options: absent or a plain object naming only the loss's options (a
+ * misspelt or PyTorch-legacy key such as `reduce` is refused, not ignored), weights being tensors.
+ */
+export function lossOptions<O extends object>(op: string, options: unknown, known: readonly string[]): O {
+  if (options === undefined) return {} as O;
+  if (
+    options === null ||
+    typeof options !== 'object' ||
+    Array.isArray(options) ||
+    options instanceof Tensor
+  ) {
+    throw new ArgumentError(`${op}: options must be an object, got ${describe(options)}`);
+  }
+  const unknown = Object.keys(options).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw new ArgumentError(
+      `${op}: unknown option ${unknown.map((k) => `'${k}'`).join(', ')} (expected ${known.map((k) => `'${k}'`).join(', ')})`,
+    );
+  }
+  for (const key of ['weight', 'posWeight'] as const) {
+    const w = (options as Record<string, unknown>)[key];
+    if (w !== undefined && w !== null && !(w instanceof Tensor))
+      throw new ArgumentError(`${op}: ${key} must be a Tensor or null, got ${describe(w)}`);
+  }
+  return options as O;
+}
+
+/** A finite-number option (NaN, ±Infinity and non-numbers refused) within the given bounds. */
+export function checkScalar(
+  op: string,
+  name: string,
+  value: unknown,
+  rule: { min?: number; above?: number; max?: number; integer?: boolean } = {},
+): number {
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (!rule.integer || Number.isInteger(value)) &&
+    (rule.min === undefined || value >= rule.min) &&
+    (rule.above === undefined || value > rule.above) &&
+    (rule.max === undefined || value <= rule.max);
+  if (!ok) {
+    const bounds = [
+      rule.min !== undefined && `>= ${rule.min}`,
+      rule.above !== undefined && `> ${rule.above}`,
+      rule.max !== undefined && `<= ${rule.max}`,
+    ].filter(Boolean);
+    throw new ArgumentError(
+      `${op}: ${name} must be ${rule.integer ? 'an integer' : 'a finite number'}${bounds.length ? ` ${bounds.join(' and ')}` : ''}, got ${describe(value)}`,
+    );
+  }
+  return value as number;
+}
+
+/** Throws unless `t` is a Tensor, naming the loss and the argument. */
+export function assertTensorArg(op: string, name: string, t: unknown): asserts t is Tensor {
+  if (!(t instanceof Tensor)) throw new ArgumentError(`${op}: ${name} must be a Tensor, got ${describe(t)}`);
 }
 
 /** Applies a reduction to per-element losses. */
@@ -42,11 +114,13 @@ export function reduce(loss: Tensor, reduction: Reduction): Tensor {
 
 /** Throws DTypeError unless `t` is float32. */
 export function assertFloatInput(op: string, name: string, t: Tensor): void {
+  assertTensorArg(op, name, t);
   if (t.dtype !== 'float32') throw new DTypeError(`${op}: ${name} must be float32, got ${t.dtype}`);
 }
 
 /** Throws ShapeError unless input and target have the same shape. */
 export function assertSameShape(op: string, input: Tensor, target: Tensor, targetName = 'target'): void {
+  assertTensorArg(op, targetName, target);
   if (!shapesEqual(input.shape, target.shape)) {
     throw new ShapeError(
       `${op}: input ${formatShape(input.shape)} and ${targetName} ${formatShape(target.shape)} must have the same shape`,

@@ -86,7 +86,7 @@ describe('regression losses', () => {
       const b = tensor([1, 2]);
       expect(() => mse(a, b)).toThrow(ShapeError);
       expect(() => mse(a, b)).toThrow(/mse: input \[3\] and target \[2\]/);
-      expect(() => huber(a, a, { delta: 0 })).toThrow(/delta must be > 0/);
+      expect(() => huber(a, a, { delta: 0 })).toThrow(/huber: delta must be a finite number > 0, got 0/);
       // biome-ignore lint/suspicious/noExplicitAny: a bad value on purpose
       expect(() => l1(a, a, { reduction: 'avg' as any })).toThrow(/reduction must be/);
     });
