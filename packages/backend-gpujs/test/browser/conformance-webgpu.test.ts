@@ -6,12 +6,11 @@ const NO_NAN =
 const NO_INDEX_CHECK = 'core validates indices only where the backend reads synchronously; WebGPU cannot';
 
 // webgpu passes the suite's forward, reference-gradient, fused, memory and training checks; what
-// is skipped needs a synchronous read (core's float32 gradcheck, clipGradNorm's norm, index range
-// checks) or NaN semantics WGSL does not promise.
+// is skipped needs a synchronous read (core's float32 gradcheck, index range checks) or NaN
+// semantics WGSL does not promise.
 await describeModeConformance('webgpu', {
   skip: {
     gradcheck: `core's gradcheck: ${SYNC_READ}`,
-    clipGradNorm: `clipGradNorm reads the total norm with item(): ${SYNC_READ}`,
     'maximum/forward/NaN propagates': NO_NAN,
     'minimum/forward/NaN propagates': NO_NAN,
     'ne/forward/NaN and infinities': NO_NAN,
