@@ -21,6 +21,7 @@ import { broadcastToKernel, concatKernel, sliceKernel, transposeKernel } from '.
 import { argReduceKernel, reduceKernel } from './kernels/reduce.js';
 import { unaryKernel } from './kernels/unary.js';
 import { whereKernel } from './kernels/where.js';
+import { ArrayRecycler } from './recycler.js';
 import { CpuData, cpuData, floatsOf, intsOf, valuesOf } from './storage.js';
 import { type Threading, ThreadingSetup } from './threads/threading.js';
 
@@ -49,6 +50,7 @@ export interface CpuBackendOptions {
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
   private readonly threadSetup: ThreadingSetup;
+  private readonly recycler = new ArrayRecycler();
 
   constructor(options: CpuBackendOptions = {}) {
     this.threadSetup = new ThreadingSetup(options.threads, options.minWorkPerThread);
@@ -62,15 +64,19 @@ export class CpuBackend implements Backend {
   /** Stops the worker pool (the tensors stay readable; later products run on the calling thread). */
   destroy(): void {
     this.threadSetup.close();
+    this.recycler.clear();
   }
 
   floatPrecision(): 32 {
     return 32;
   }
 
+  /** Data lives in this process's memory, so core may read small inputs to validate them. */
+  readonly syncReadIsCheap = true;
+
   write(values: TypedArray, _shape?: Shape, _dtype?: DType): DataId {
     // Core hands over a fresh array it no longer touches, so keeping it saves a copy.
-    return new CpuData(values);
+    return new CpuData(values, false);
   }
 
   async read(info: TensorInfo): Promise<TypedArray> {
@@ -83,7 +89,9 @@ export class CpuBackend implements Backend {
   }
 
   dispose(dataId: DataId): void {
-    cpuData(dataId).release();
+    const data = cpuData(dataId);
+    const values = data.release();
+    if (values !== null && data.owned) this.recycler.give(values);
   }
 
   fill(shape: Shape, value: number, dtype: DType): DataId {
@@ -103,11 +111,13 @@ export class CpuBackend implements Backend {
   }
 
   unary(op: UnaryOp, x: TensorInfo): DataId {
-    return new CpuData(unaryKernel(op, valuesOf(x)));
+    return new CpuData(unaryKernel(op, valuesOf(x), this.recycler.take));
   }
 
   binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: Shape, outDtype: DType): DataId {
-    return new CpuData(binaryKernel(op, valuesOf(a), a.shape, valuesOf(b), b.shape, outShape, outDtype));
+    return new CpuData(
+      binaryKernel(op, valuesOf(a), a.shape, valuesOf(b), b.shape, outShape, outDtype, this.recycler.take),
+    );
   }
 
   where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): DataId {
@@ -128,7 +138,16 @@ export class CpuBackend implements Backend {
   matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): DataId {
     const parallel = this.threadSetup.pool();
     return new CpuData(
-      matmulKernel(floatsOf(a), a.shape, floatsOf(b), b.shape, transposeA, transposeB, parallel),
+      matmulKernel(
+        floatsOf(a),
+        a.shape,
+        floatsOf(b),
+        b.shape,
+        transposeA,
+        transposeB,
+        parallel,
+        this.recycler.takeZeroed,
+      ),
     );
   }
 
@@ -179,6 +198,7 @@ export class CpuBackend implements Backend {
         bias === null ? null : floatsOf(bias),
         activation,
         this.threadSetup.pool(),
+        this.recycler.takeZeroed,
       ),
     );
   }

@@ -4,7 +4,14 @@ import { BackendError, type DataId, type TensorInfo, type TypedArray } from '@ba
 export class CpuData {
   private values: TypedArray | null;
 
-  constructor(values: TypedArray) {
+  /**
+   * `owned`: the backend made the array (a kernel output), so it may reuse it once the tensor is
+   * disposed; an array handed to `write` belongs to whoever made it and is only dropped.
+   */
+  constructor(
+    values: TypedArray,
+    readonly owned = true,
+  ) {
     this.values = values;
   }
 
@@ -14,9 +21,11 @@ export class CpuData {
     return this.values;
   }
 
-  /** Drops the array so that a use after dispose fails loudly instead of reading stale data. */
-  release(): void {
+  /** Drops the array (so that a use after dispose fails loudly instead of reading stale data) and returns it; null if already released. */
+  release(): TypedArray | null {
+    const values = this.values;
     this.values = null;
+    return values;
   }
 }
 

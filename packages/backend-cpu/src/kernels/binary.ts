@@ -8,6 +8,7 @@ import {
   stridesOf,
   type TypedArray,
 } from '@backprop/core';
+import type { Allocate } from '../recycler.js';
 import { binaryFloat32 } from './binary-f32.js';
 import { broadcastStrides, collapseLoop, forEachRow } from './layout.js';
 
@@ -104,9 +105,10 @@ export function binaryKernel(
   bShape: Shape,
   outShape: Shape,
   outDtype: DType,
+  alloc: Allocate = allocArray,
 ): TypedArray {
   const size = outShape.reduce((n, d) => n * d, 1);
-  const out = allocArray(outDtype, size);
+  const out = alloc(outDtype, size);
   if (size === 0) return out;
   if (
     a instanceof Float32Array &&

@@ -1,4 +1,5 @@
-import type { FusedActivation, Shape } from '@backprop/core';
+import { allocArray, type FusedActivation, type Shape } from '@backprop/core';
+import type { Allocate } from '../recycler.js';
 import { splitAtAxis } from './layout.js';
 import { sigmoid } from './math.js';
 import { gemm, type ParallelGemm } from './matmul.js';
@@ -96,10 +97,11 @@ export function linearKernel(
   bias: Float32Array | null,
   activation: FusedActivation,
   parallel: ParallelGemm | null = null,
+  allocZeroed: Allocate = allocArray,
 ): Float32Array {
   const [m, k] = xShape;
   const n = weightShape[0];
-  const out = new Float32Array(m * n);
+  const out = allocZeroed('float32', m * n) as Float32Array;
   gemm(
     m,
     n,

@@ -7,6 +7,8 @@
  * widened once when packed rather than at every use, and the running sums are doubles.
  */
 
+import { allocArray } from '@backprop/core';
+import type { Allocate } from '../recycler.js';
 import {
   GEMM_JOB_LENGTH,
   gemmJob,
@@ -339,12 +341,13 @@ export function matmulKernel(
   transposeA: boolean,
   transposeB: boolean,
   parallel: ParallelGemm | null = null,
+  allocZeroed: Allocate = allocArray,
 ): Float32Array {
   const [batch, aRows, aCols] = aShape;
   const [, bRows, bCols] = bShape;
   const [m, k] = transposeA ? [aCols, aRows] : [aRows, aCols];
   const n = transposeB ? bRows : bCols;
-  const out = new Float32Array(batch * m * n);
+  const out = allocZeroed('float32', batch * m * n) as Float32Array;
   for (let i = 0; i < batch; i++) {
     gemm(
       m,

@@ -1,4 +1,5 @@
 import { allocArray, type TypedArray, UNARY_OPS, type UnaryOp } from '@backprop/core';
+import type { Allocate } from '../recycler.js';
 import { erf, roundHalfEven, sigmoid } from './math.js';
 
 /** Small integer codes, so the per-element `switch` compiles to a jump table (V8 inlines `apply`). */
@@ -58,8 +59,8 @@ function apply(code: number, x: number): number {
  * Elementwise `op` over `x` into a new array of the same type: float32 for most ops, int32 where core
  * keeps integers (`neg`, `abs`, `sign`, `square`, `relu`).
  */
-export function unaryKernel(op: UnaryOp, x: TypedArray): TypedArray {
-  const out = allocArray(
+export function unaryKernel(op: UnaryOp, x: TypedArray, alloc: Allocate = allocArray): TypedArray {
+  const out = alloc(
     x instanceof Int32Array ? 'int32' : x instanceof Uint8Array ? 'bool' : 'float32',
     x.length,
   );
