@@ -166,7 +166,7 @@ export class GpujsBackend implements Backend {
     inputs: readonly (GpujsData | number)[],
   ): GpujsData {
     if (outputSize === 0) return new GpujsData(EMPTY, 0);
-    this.checkSize(key, outputSize);
+    this.checkSize(`the output of ${key}`, outputSize);
     const kernel = this.cache.get(key, outputSize, spec);
     if (this.isAsync) {
       const args = Promise.all(inputs.map((x) => (x instanceof GpujsData ? x.value : x)));
@@ -247,6 +247,7 @@ export class GpujsBackend implements Backend {
   }
 
   fill(shape: Shape, value: number, dtype: DType): DataId {
+    this.checkSize(`fill of shape ${shapeKey(shape)}`, sizeOf(shape));
     const v = dtype === 'bool' ? +(value !== 0) : dtype === 'int32' ? Math.trunc(value) : value;
     return this.run('fill', sizeOf(shape), fillSpec, [v]);
   }
