@@ -8,11 +8,12 @@ import { caseArgs, runCase, timeMatmul } from '../common.js';
 
 const { quick, values } = caseArgs();
 const pinned = values.threads ? Number(values.threads) : undefined;
-const threads = pinned ?? availableParallelism();
+// Without --threads the backend takes its default: BACKPROP_CPU_THREADS, else the cores available.
+const threads = pinned ?? Number(process.env.BACKPROP_CPU_THREADS || availableParallelism());
 await runCase(
   {
     case: `matmul-backprop-cpu${pinned ? `-${pinned}t` : ''}`,
-    library: `backprop cpu (${threads} thread${threads > 1 ? 's' : ''}${pinned ? '' : ', default'})`,
+    library: `backprop cpu (${threads} thread${threads > 1 ? 's' : ''}${pinned || process.env.BACKPROP_CPU_THREADS ? '' : ', default'})`,
     benchmark: 'matmul',
   },
   async () => {

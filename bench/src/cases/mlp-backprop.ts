@@ -10,7 +10,8 @@
  */
 import { availableParallelism } from 'node:os';
 import type { CpuBackend } from '@backprop/backend-cpu';
-import { argmax, ENGINE, fromArray, noGrad, registerBackend, setBackend, tidy } from '@backprop/core';
+import { argmax, fromArray, noGrad, registerBackend, setBackend, tidy } from '@backprop/core';
+import { ENGINE } from '@backprop/core/backend';
 import { crossEntropy } from '@backprop/losses';
 import { Linear, ReLU, Sequential } from '@backprop/nn';
 import { SGD } from '@backprop/optim';
@@ -24,13 +25,13 @@ const epochs = values.epochs ? Math.max(2, Number(values.epochs)) : MLP.epochs;
 // `--threads=N` pins the cpu backend's thread count (through its environment variable, which the
 // registered factory reads); without it the backend takes its default, the cores available.
 if (values.threads) process.env.BACKPROP_CPU_THREADS = values.threads;
-const threads = Number(values.threads ?? availableParallelism());
+const threads = Number(process.env.BACKPROP_CPU_THREADS || availableParallelism());
 const [id, library] =
   backendName === 'gpujs'
     ? [`mlp-gpujs-${mode}`, `backprop gpujs (${mode})`]
     : [
         `mlp-backprop-${backendName}${values.threads ? `-${values.threads}t` : ''}`,
-        `backprop ${backendName} (${threads} thread${threads > 1 ? 's' : ''}${values.threads ? '' : ', default'})`,
+        `backprop ${backendName} (${threads} thread${threads > 1 ? 's' : ''}${process.env.BACKPROP_CPU_THREADS ? '' : ', default'})`,
       ];
 
 await runCase({ case: id, library, benchmark: 'mlp' }, async () => {
