@@ -100,6 +100,12 @@ describe('an --out the trainer cannot write (exit 1, the path and the cause)', (
       1,
       new RegExp(`^error: cannot create the folder ${file}: EEXIST \\(a file of that name is in the way\\)$`),
     );
+    // An experiment checks its --out before it spends a minute training.
+    expectRefused(
+      await call(['experiment', 'vanishing', '--quiet', '--out', file]),
+      1,
+      new RegExp(`^error: cannot create the folder ${file}: EEXIST`),
+    );
     expect(readFileSync(file, 'utf8')).toBe('not a folder');
   });
 
