@@ -32,6 +32,13 @@ export {
   swish,
   tanh,
 } from './functional/activations.js';
+export {
+  type AttentionOptions,
+  type AttentionResult,
+  attentionWithWeights,
+  causalMask,
+  scaledDotProductAttention,
+} from './functional/attention.js';
 export * as F from './functional/index.js';
 export { dropout, layerNorm } from './functional/layers.js';
 export type { InitOptions, KaimingOptions, Nonlinearity, XavierOptions } from './init.js';
@@ -63,8 +70,21 @@ export {
   Swish,
   Tanh,
 } from './layers/activations.js';
+export {
+  MultiheadAttention,
+  type MultiheadAttentionCallOptions,
+  type MultiheadAttentionOptions,
+} from './layers/attention.js';
 export { Dropout, type DropoutOptions, Flatten, Identity } from './layers/basic.js';
 export { ModuleList, Sequential } from './layers/container.js';
+export {
+  Conv1d,
+  type Conv1dLayerOptions,
+  Conv2d,
+  type Conv2dLayerOptions,
+  ConvTranspose2d,
+  type ConvTranspose2dLayerOptions,
+} from './layers/conv.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { Linear, type LinearOptions } from './layers/linear.js';
 export {
@@ -73,6 +93,22 @@ export {
   LayerNorm,
   type LayerNormOptions,
 } from './layers/normalization.js';
+export {
+  BatchNorm2d,
+  GroupNorm,
+  type GroupNormOptions,
+  RMSNorm,
+  type RMSNormOptions,
+} from './layers/norms.js';
+export { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './layers/pooling.js';
+export { GRU, LSTM, type RecurrentOptions, RNN, type RNNOptions } from './layers/recurrent.js';
+export { Dropout2d, Unflatten } from './layers/shape.js';
+export {
+  DecoderOnlyBlock,
+  type TransformerCallOptions,
+  TransformerEncoderLayer,
+  type TransformerEncoderLayerOptions,
+} from './layers/transformer.js';
 export {
   ACTIVATION_NAMES,
   type ActivationName,
