@@ -46,7 +46,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     // One line and no stack trace for every error a person can cause; anything else is a bug.
     if (e instanceof UsageError) {
       const help = e.command ? `backprop-trainer ${e.command} --help` : 'backprop-trainer --help';
-      io.stderr.write(`error: ${e.message}\nRun '${help}' to see what is allowed.\n`);
+      io.stderr.write(`error: ${oneLine(e.message)}\nRun '${help}' to see what is allowed.\n`);
       return 2;
     }
     if (
@@ -56,9 +56,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       e instanceof InputError ||
       e instanceof BackpropError
     ) {
-      io.stderr.write(`error: ${e.message}\n`);
+      io.stderr.write(`error: ${oneLine(e.message)}\n`);
       return 1;
     }
     throw e;
   }
+}
+
+/** A message on one line, whatever a value quoted in it holds (a file name, an argument). */
+function oneLine(message: string): string {
+  return message.replace(/\s*[\r\n]+\s*/g, ' ');
 }

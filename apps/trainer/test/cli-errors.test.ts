@@ -42,6 +42,8 @@ describe('numbers and repeated options on the command line (exit 2)', () => {
       [['train', '--lr', '0b1'], /--lr must be a number > 0, got '0b1'/],
       [['train', '--lr', ' 0.1'], /--lr must be a number > 0, got ' 0\.1'/],
       [['train', '--lr', 'Infinity'], /--lr must be a number > 0, got 'Infinity'/],
+      // A line break inside a quoted value does not break the one-line message.
+      [['train', '--lr', '1\n2'], /--lr must be a number > 0, got '1 2'$/],
       [['train', '--seed', '0x1F'], /--seed must be an integer >= 0 and <= 4294967295, got '0x1F'/],
       [['train', '--lr', '0.1', '--lr', '0.2'], /--lr is given twice: give each option once/],
       [['train', '--epochs=3', '--epochs', '3'], /--epochs is given twice/],
