@@ -76,6 +76,7 @@ describe('the op table', () => {
       'join/slice',
       'gather',
       'matmul',
+      'conv',
       'softmax',
       'fused',
       'creation',

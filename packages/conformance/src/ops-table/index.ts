@@ -2,6 +2,7 @@ import type { CaseTable, OpCase } from '../types.js';
 import { activationCases } from './activation.js';
 import { arithmeticCases } from './arithmetic.js';
 import { compareCases } from './compare.js';
+import { convCases } from './conv.js';
 import { castCases, creationCases } from './creation.js';
 import { fusedCases } from './fused.js';
 import { gatherCases } from './gather.js';
@@ -19,6 +20,7 @@ export {
   arithmeticCases,
   castCases,
   compareCases,
+  convCases,
   creationCases,
   fusedCases,
   gatherCases,
@@ -41,6 +43,7 @@ export const OP_TABLES: readonly CaseTable[] = [
   { name: 'join/slice', cases: joinSliceCases },
   { name: 'gather', cases: gatherCases },
   { name: 'matmul', cases: matmulCases },
+  { name: 'conv', cases: convCases },
   { name: 'softmax', cases: softmaxCases },
   { name: 'fused', cases: fusedCases },
   { name: 'creation', cases: creationCases },

@@ -1,3 +1,4 @@
+export * from './conv.js';
 export * from './gradient.js';
 export * from './linalg.js';
 export * from './math.js';
