@@ -225,7 +225,7 @@ const samplesOf = (caseName: string, test: (name: string) => boolean) => {
 };
 
 describe('the default samples catch the bugs of issue 17 (corners the small samples miss)', () => {
-  it('reductions that stop after 63,551 elements fail every long reduction and fused-over-an-axis sample', async () => {
+  it('reductions that stop after 63,551 elements fail the long-axis samples (sum, prod, argmax, softmax)', async () => {
     await use(
       mutant((b) => ({
         reduce: (op, x, axes) =>
@@ -234,12 +234,11 @@ describe('the default samples catch the bugs of issue 17 (corners the small samp
           truncatedReduce(b, x, [axis], (y, a) => b.argReduce(op, y, a)) ?? b.argReduce(op, x, axis),
       })),
     );
-    const cases = ['sum', 'mean', 'max', 'min', 'prod', 'variance', 'logsumexp', 'argmax', 'argmin'];
+    // One of each kernel kind (the minimal backend is slow at 10^6 elements): an additive and a
+    // multiplicative reduction, an index reduction, and softmax (composed from reductions here).
     const long = [
-      ...cases.map((name) => samplesOf(name, (s) => s.startsWith('long axis 1'))[0]),
-      ...samplesOf('sum', (s) => s.startsWith('all 10^6')),
-      ...['softmax', 'logSoftmax'].map((name) => samplesOf(name, (s) => s.startsWith('long rows'))[0]),
-      ...samplesOf('softmaxCrossEntropy', (s) => s.startsWith('long classes')),
+      ...['sum', 'prod', 'argmax'].map((name) => samplesOf(name, (s) => s.startsWith('long axis 1'))[0]),
+      ...samplesOf('softmax', (s) => s.startsWith('long rows')),
     ];
     const caught = await Promise.all(
       long.map(({ c, s }) =>
@@ -290,10 +289,9 @@ describe('the default samples catch the bugs of issue 17 (corners the small samp
         logSoftmax: (x: TensorInfo, axis: number) => shortSightedSoftmax(b, x, axis, true),
       })),
     );
+    const [long] = samplesOf('softmax', (s) => s.startsWith('long rows'));
+    await expect(checkFused(long.c, long.s, tolerances)).rejects.toThrow(/differ/);
     for (const name of ['softmax', 'logSoftmax']) {
-      const [long] = samplesOf(name, (s) => s.startsWith('long rows'));
-      await expect(checkFused(long.c, long.s, tolerances), name).rejects.toThrow(/differ/);
-      await expect(checkForward(long.c, long.s, tolerances), name).rejects.toThrow(/differ/);
       const [short] = samplesOf(name, (s) => s === '256x256 rows');
       await expect(checkFused(short.c, short.s, tolerances)).resolves.toBeUndefined();
     }

@@ -45,7 +45,8 @@ export function broadcastShapes(operands: 2 | 3): { name: string; shapes: number
         shapes: operands === 2 ? [even, odd] : [even, middle, odd],
       },
     );
-    for (let k = 1; k < rank; k++) {
+    // Every count of missing axes at rank 4; the first and last counts at ranks 5 and 6.
+    for (const k of rank === 4 ? [1, 2, 3] : [1, rank - 1]) {
       const rest = full.slice(k);
       const missing = rest.length > 1 ? withOnes(rest, (i) => i === rest.length - 2) : rest;
       const name = `rank ${rank}: ${k} leading ${k === 1 ? 'axis' : 'axes'} missing`;
@@ -64,7 +65,7 @@ export function highRankBinarySamples<A>(a: InputSpec['dist'], b: InputSpec['dis
   }));
 }
 
-/** Permutations at ranks 4–6: reversed, rotated, a swap of inner axes, and of a permuted input. */
+/** Permutations at ranks 4–6: reversed, a swap of the inner axes, and a rotation of a permuted input. */
 export function highRankPermuteSamples(): Sample<number[]>[] {
   const samples: Sample<number[]>[] = [];
   for (const rank of RANKS) {
@@ -72,7 +73,6 @@ export function highRankPermuteSamples(): Sample<number[]>[] {
     const axes = Array.from({ length: rank }, (_, i) => i);
     samples.push(
       { name: `rank ${rank} reversed`, inputs: [input(shape)], args: [...axes].reverse() },
-      { name: `rank ${rank} rotated`, inputs: [input(shape)], args: [...axes.slice(1), 0] },
       {
         name: `rank ${rank} inner axes swapped`,
         inputs: [input(shape)],

@@ -46,18 +46,3 @@ export function longAxisSamples<A>(
   }
   return samples;
 }
-
-/** A sample reducing all 10^6 elements of a [1000, 1000] input. */
-export function longAllSample<A>(
-  dist: InputSpec['dist'],
-  args: A,
-  tolerance: ToleranceScale = LONG_TOLERANCE,
-): Sample<A> {
-  return {
-    name: 'all 10^6 elements of [1000, 1000]',
-    inputs: [input([1000, 1000], { dist })],
-    args,
-    tolerance,
-    ...forwardOnly,
-  };
-}
