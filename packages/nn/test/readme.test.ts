@@ -55,3 +55,27 @@ describe('README', () => {
     net.dispose();
   });
 });
+
+describe('README: convolution and recurrent examples', () => {
+  it('the CNN example learns to tell the bars apart', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const { firstLoss, lastLoss, accuracy } = (await run(
+      codeBlocks()[2],
+      'readme-cnn',
+      'firstLoss, lastLoss, accuracy',
+    )) as { firstLoss: number; lastLoss: number; accuracy: number };
+    log.mockRestore();
+    expect(accuracy).toBe(1);
+    expect(lastLoss).toBeLessThan(firstLoss / 4);
+  });
+
+  it('the LSTM example lowers its loss', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const { firstLoss, lastLoss } = (await run(codeBlocks()[3], 'readme-lstm', 'firstLoss, lastLoss')) as {
+      firstLoss: number;
+      lastLoss: number;
+    };
+    log.mockRestore();
+    expect(lastLoss).toBeLessThan(firstLoss * 0.6);
+  });
+});
