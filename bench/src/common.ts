@@ -118,6 +118,12 @@ export function maxAbsDiff(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return max;
 }
 
+/** The sizes a matmul case runs: `--sizes=512,1024,…` (as bench/gpu passes), else `MATMUL_SIZES`. */
+export function matmulSizes(): number[] {
+  const arg = caseArgs().values.sizes;
+  return arg ? arg.split(',').map(Number) : [...MATMUL_SIZES];
+}
+
 /** Repetitions per size: enough for a median, few enough to keep a run short. */
 export function matmulReps(n: number, quick: boolean): number {
   if (quick) return n >= 512 ? 2 : 4;
@@ -150,7 +156,7 @@ export async function timeMatmul(
   budgetMs = quick ? 4000 : 8000,
 ): Promise<NonNullable<CaseResult['matmul']>> {
   const rows: NonNullable<CaseResult['matmul']> = [];
-  for (const n of MATMUL_SIZES) {
+  for (const n of matmulSizes()) {
     const [a, b] = matmulInputs(n);
     const prepared = await setup(n, a, b);
     if (prepared === null) continue;
@@ -328,6 +334,7 @@ export function argmaxRows(values: ArrayLike<number>, rows: number, cols: number
  * high-water mark, runs `MLP.epochs` epochs (or `options.epochs`, at least 2, for a library too slow
  * for the full run) of `step(batch)` over the shared batch order (timing each), then evaluates.
  * `step` returns the batch loss (or null when the library does not report it per step).
+ * `options.batchSize` (default `MLP.batchSize`) is the batch size (bench/gpu runs 64, 256 and 1024).
  */
 export async function trainMlp(
   lib: {
@@ -335,11 +342,17 @@ export async function trainMlp(
     step: (x: Float32Array, y: Int32Array, size: number) => Promise<number | null> | number | null;
     /** Runs a whole epoch itself (for libraries that only train through their own loop); overrides `step`. */
     epoch?: (order: Int32Array) => Promise<number> | number;
+    /**
+     * Called after an epoch's last step, before its clock stops (so queued device work is timed):
+     * the epoch's mean loss, for a library whose `step` returns null and reads the loss once per epoch.
+     */
+    endEpoch?: () => Promise<number> | number;
     predict: (x: Float32Array, rows: number) => Promise<Int32Array> | Int32Array;
   },
-  options: { epochs?: number } = {},
+  options: { epochs?: number; batchSize?: number } = {},
 ): Promise<MlpFigures> {
   const epochs = Math.max(2, options.epochs ?? MLP.epochs);
+  const batchSize = options.batchSize ?? MLP.batchSize;
   const split = await loadSplit();
   await lib.build(split);
   (globalThis as { gc?: () => void }).gc?.();
@@ -358,14 +371,18 @@ export async function trainMlp(
       lossSum = await lib.epoch(order);
       lossCount = 1;
     } else {
-      for (let s = 0; s < n; s += MLP.batchSize) {
-        const size = Math.min(MLP.batchSize, n - s);
+      for (let s = 0; s < n; s += batchSize) {
+        const size = Math.min(batchSize, n - s);
         const batch = gatherBatch(split.trainX, split.trainY, order, s, size);
         const loss = await lib.step(batch.x, batch.y, size);
         if (loss !== null) {
           lossSum += loss;
           lossCount++;
         }
+      }
+      if (lib.endEpoch) {
+        lossSum = await lib.endEpoch();
+        lossCount = 1;
       }
     }
     epochSeconds.push((performance.now() - start) / 1000);

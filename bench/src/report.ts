@@ -2,10 +2,11 @@
  * Turns the raw runs (results/runs.json) into results/summary.json and results/RESULTS.md: per case
  * the median over runs with the min–max, the ratios of backprop to each peer (ratio of the medians,
  * with the min–max of the per-round ratios, each round's cases having run back to back), and the
- * targets of issues #2, #6 and #13 marked met or missed. Run alone to rebuild the report from runs.json:
+ * targets of issues #2, #6 and #13 marked met or missed, then results/analysis.md (the hand-written
+ * reading of the figures) when there is one. Run alone to rebuild the report from runs.json:
  * `node --conditions=source --import tsx src/report.ts`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type CaseResult, MATMUL_SIZES, MLP, median } from './common.js';
@@ -351,6 +352,12 @@ export function writeReport(resultsDir: string, machine: MachineInfo, records: R
     'Raw runs: `bench/results/runs.json` (every run of every case, with its command line); medians: `bench/results/summary.json`. Reproduce with `pnpm bench` at the repository root (`pnpm bench -- --quick` for one short round).',
   );
   out();
+  // The hand-written reading of these figures (profiles, what is in the way), kept beside them.
+  const analysisPath = resolve(resultsDir, 'analysis.md');
+  if (existsSync(analysisPath)) {
+    out(readFileSync(analysisPath, 'utf8').trimEnd());
+    out();
+  }
 
   const mdPath = resolve(resultsDir, 'RESULTS.md');
   writeFileSync(mdPath, lines.join('\n'));

@@ -6,11 +6,16 @@
  * (where the model's parameters and every batch are created) differs.
  *
  * `--epochs=N` (default `MLP.epochs`) trains fewer epochs for a backend too slow for the full run;
- * samples/s is then over epochs 2–N, and the report says so.
+ * samples/s is then over epochs 2–N, and the report says so. `--batch=N` (default `MLP.batchSize`)
+ * sets the batch size (bench/gpu runs 64, 256 and 1024).
+ *
+ * On gpujs the loss is summed on the device and read once per epoch, so that no read-back sits
+ * inside a training step (a GPU would wait for it every step, and webgpu cannot read synchronously);
+ * on cpu it is read per step with `item()`, which costs nothing there.
  */
 import { availableParallelism } from 'node:os';
 import type { CpuBackend } from '@backprop/backend-cpu';
-import { argmax, fromArray, noGrad, registerBackend, setBackend, tidy } from '@backprop/core';
+import { argmax, fromArray, noGrad, registerBackend, setBackend, type Tensor, tidy } from '@backprop/core';
 import { ENGINE } from '@backprop/core/backend';
 import { crossEntropy } from '@backprop/losses';
 import { Linear, ReLU, Sequential } from '@backprop/nn';
@@ -22,6 +27,8 @@ const { values } = caseArgs();
 const backendName = values.backend ?? 'cpu';
 const mode = values.mode ?? 'webasm';
 const epochs = values.epochs ? Math.max(2, Number(values.epochs)) : MLP.epochs;
+const batchSize = values.batch ? Number(values.batch) : MLP.batchSize;
+const lossPerEpoch = backendName === 'gpujs';
 // `--threads=N` pins the cpu backend's thread count (through its environment variable, which the
 // registered factory reads); without it the backend takes its default, the cores available.
 if (values.threads) process.env.BACKPROP_CPU_THREADS = values.threads;
@@ -63,23 +70,56 @@ await runCase({ case: id, library, benchmark: 'mlp' }, async () => {
     }),
   );
   const optimizer = new SGD(model.parameters(), { lr: MLP.lr });
+  // The epoch's summed loss on the device (lossPerEpoch), and its step count.
+  let lossSum: Tensor | null = null;
+  let steps = 0;
   const mlp = await trainMlp(
     {
       build: () => {},
-      step: (x, y, size) =>
-        tidy(() => {
+      step: (x, y, size) => {
+        const loss = tidy(() => {
           optimizer.zeroGrad();
           const loss = crossEntropy(model.forward(fromArray(x, [size, MLP.sizes[0]])), fromArray(y, [size]));
           loss.backward();
           optimizer.step();
-          return loss.item();
-        }),
-      predict: (x, rows) =>
-        noGrad(() =>
-          tidy(() => argmax(model.forward(fromArray(x, [rows, MLP.sizes[0]])), 1).dataSync() as Int32Array),
-        ),
+          return loss.detach();
+        });
+        if (!lossPerEpoch) {
+          const value = loss.item();
+          loss.dispose();
+          return value;
+        }
+        const previous = lossSum;
+        lossSum = previous === null ? loss : noGrad(() => tidy(() => previous.add(loss)));
+        if (previous !== null) {
+          previous.dispose();
+          loss.dispose();
+        }
+        steps++;
+        return null;
+      },
+      ...(lossPerEpoch
+        ? {
+            endEpoch: async () => {
+              const sum = lossSum as Tensor;
+              const mean = (await sum.data())[0] / steps;
+              sum.dispose();
+              lossSum = null;
+              steps = 0;
+              return mean;
+            },
+          }
+        : {}),
+      predict: async (x, rows) => {
+        const predicted = noGrad(() =>
+          tidy(() => argmax(model.forward(fromArray(x, [rows, MLP.sizes[0]])), 1)),
+        );
+        const values = (await predicted.data()) as Int32Array;
+        predicted.dispose();
+        return values;
+      },
     },
-    { epochs },
+    { epochs, batchSize },
   );
   if (backendName === 'cpu') {
     const { threads: used, note } = (ENGINE.activeBackend() as CpuBackend).threading;
@@ -90,6 +130,8 @@ await runCase({ case: id, library, benchmark: 'mlp' }, async () => {
     notes: [
       ...notes,
       'nn.Sequential(Linear, ReLU, Linear) + losses.crossEntropy + optim.SGD, one tidy per step',
+      ...(batchSize !== MLP.batchSize ? [`batch ${batchSize} instead of ${MLP.batchSize}`] : []),
+      ...(lossPerEpoch ? ['loss summed on the device, read once per epoch'] : []),
       ...(epochs !== MLP.epochs
         ? [
             `${epochs} epochs instead of ${MLP.epochs} (too slow for the full run): samples/s over epochs 2–${epochs}, accuracy and loss after epoch ${epochs}`,
