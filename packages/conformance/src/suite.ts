@@ -1,5 +1,6 @@
 import * as core from '@backprop/core';
-import { type Backend, ENGINE, memory, registerBackend, setBackend } from '@backprop/core';
+import { type Backend, memory, registerBackend, setBackend } from '@backprop/core';
+import { ENGINE } from '@backprop/core/backend';
 import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
 import { captureError, ERROR_CASES, errorMismatch } from './checks/errors.js';
 import {

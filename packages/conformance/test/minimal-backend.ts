@@ -128,6 +128,7 @@ function offset(coord: readonly number[], strides: readonly number[]): number {
 export function minimalBackend(): Backend {
   return {
     name: 'minimal',
+    syncReadIsCheap: true,
     floatPrecision: () => 32,
     write: (v) => wrap(v),
     read: async (info) => values(info).slice(),

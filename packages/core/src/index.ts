@@ -1,8 +1,10 @@
 /**
- * @backprop/core: tensors with reverse-mode autograd, the Backend interface, the engine (backend
- * registry, memory accounting, `tidy`), the op library and the seeded generator.
+ * @backprop/core: tensors with reverse-mode autograd, the Backend interface, backend selection and
+ * memory accounting (`tidy`), the op library and the seeded generator. What backend authors need
+ * beyond that (the engine, `makeTensor`, the tape) is in `@backprop/core/backend`.
  */
 import './methods.js';
+import './gradients/index.js';
 import type { BackendFactory } from './backend/backend.js';
 import { ENGINE, type MemoryInfo } from './engine/engine.js';
 import type { Tensor } from './tensor.js';
@@ -17,23 +19,25 @@ export {
   gradcheck,
 } from './autograd/gradcheck.js';
 export * from './backend/backend.js';
+export { readIfCheap } from './cheap-read.js';
 export * from './dtype.js';
-export { ENGINE, Engine, type MemoryInfo, type Trackable } from './engine/engine.js';
+export type { MemoryInfo } from './engine/engine.js';
 export * from './errors.js';
 export * from './ops/activation.js';
 export * from './ops/arithmetic.js';
+export { binaryCrossEntropy } from './ops/binary-cross-entropy.js';
 export * from './ops/cast.js';
 export * from './ops/compare.js';
-export * from './ops/conv.js';
 export { composite } from './ops/composite.js';
+export * from './ops/conv.js';
 export * from './ops/creation.js';
 export * from './ops/device.js';
 export * from './ops/fused.js';
 export * from './ops/gather.js';
 export * from './ops/join.js';
-export { makeTensor, record, type TensorOrScalar } from './ops/kernel.js';
 export * from './ops/matmul.js';
 export * from './ops/movement.js';
+export type { TensorOrScalar } from './ops/operands.js';
 export * from './ops/pool.js';
 export * from './ops/reduce.js';
 export * from './ops/slice.js';

@@ -112,7 +112,7 @@ const methods: Partial<Record<keyof Tensor, (this: Tensor, ...args: never[]) => 
     return unary.erf(this);
   },
   clamp(this: Tensor, min?: number, max?: number) {
-    return unary.clamp(this, min, max);
+    return arithmetic.clamp(this, min, max);
   },
   sigmoid(this: Tensor) {
     return activation.sigmoid(this);

@@ -119,6 +119,9 @@ export interface Tensor {
   requiresGrad_(requiresGrad?: boolean): Tensor;
 }
 
+/** Reads a tensor's storage; bound in the class's static block so that the field stays private. */
+let storageOf: (t: Tensor, what: string) => Storage;
+
 /**
  * An n-dimensional array on a backend, with reverse-mode autograd. Ops return at once; the data
  * stays on the backend until read with `await t.data()` (or `dataSync()` where the backend can).
@@ -172,25 +175,19 @@ export class Tensor {
     return this.backend.name;
   }
 
-  /** Internal: the storage, shared with views. */
-  get sharedStorage(): Storage {
-    return this.live('storage');
-  }
-
-  /** What kernels receive. */
-  info(): TensorInfo {
-    return { dataId: this.live('info').dataId, shape: this.shape, dtype: this.dtype };
+  static {
+    storageOf = (t, what) => t.live(what);
   }
 
   /** Reads the elements, flat, in row-major order. */
   async data(): Promise<TypedArray> {
     const storage = this.live('data');
-    return storage.backend.read(this.info());
+    return storage.backend.read(tensorInfo(this));
   }
 
   /** Reads the elements synchronously, where the backend can. */
   dataSync(): TypedArray {
-    return this.live('dataSync').backend.readSync(this.info());
+    return this.live('dataSync').backend.readSync(tensorInfo(this));
   }
 
   /** Reads the elements as nested arrays (a number for a scalar). */
@@ -216,7 +213,7 @@ export class Tensor {
         `assign: source ${formatShape(source.shape)} ${source.dtype} does not match target ${formatShape(this.shape)} ${this.dtype}`,
       );
     }
-    const next = source.sharedStorage;
+    const next = source.live('assign');
     if (next.backend !== this.backend) {
       throw new BackendError(
         `assign: source is on '${next.backend.name}' but the target is on '${this.device}'; move it with .to()`,
@@ -236,7 +233,7 @@ export class Tensor {
     const source = this.live('moveTo');
     const target = ENGINE.backendByName(device);
     if (target === source.backend) return this;
-    const values = source.backend.readSync(this.info());
+    const values = source.backend.readSync(tensorInfo(this));
     this.storage = ENGINE.newStorage(target, target.write(values, this.shape, this.dtype), values.byteLength);
     ENGINE.releaseStorage(source);
     ENGINE.recountTensor(source.backend.name, target.name);
@@ -271,6 +268,16 @@ export class Tensor {
     }
     return this.storage;
   }
+}
+
+/** What a kernel receives for `t`: its data handle, shape and dtype (for backend authors, via `@backprop/core/backend`). */
+export function tensorInfo(t: Tensor): TensorInfo {
+  return { dataId: storageOf(t, 'info').dataId, shape: t.shape, dtype: t.dtype };
+}
+
+/** The storage `t` shares with its views (for backend authors, via `@backprop/core/backend`). */
+export function tensorStorage(t: Tensor): Storage {
+  return storageOf(t, 'storage');
 }
 
 function safeFormat(t: Tensor): string {

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import './setup-backend.js';
 import { minimalBackend } from '../../conformance/test/minimal-backend.js';
+import { ENGINE, Engine } from '../src/backend-entry.js';
 import {
   BackendError,
   dispose,
-  ENGINE,
-  Engine,
   getBackend,
   initBackend,
   keep,

@@ -1,13 +1,10 @@
 import {
   ArgumentError,
   add,
-  clamp,
-  composite,
-  div,
-  log,
-  maximum,
+  binaryCrossEntropy,
   mul,
   neg,
+  readIfCheap,
   relu,
   softplus,
   sub,
@@ -22,7 +19,6 @@ import {
   checkScalar,
   floatTarget,
   lossOptions,
-  readIfCheap,
   reduce,
 } from './util.js';
 
@@ -38,11 +34,6 @@ export interface BCEWithLogitsOptions extends BCEOptions {
    */
   posWeight?: Tensor | null;
 }
-
-/** PyTorch clamps BCE's log terms at −100, so a probability of exactly 0 or 1 gives a finite loss. */
-const LOG_FLOOR = -100;
-/** PyTorch's BCE backward divides by max(p(1−p), 1e−12). */
-const GRAD_EPS = 1e-12;
 
 /**
  * Binary cross-entropy on probabilities (PyTorch's `binary_cross_entropy`):
@@ -69,24 +60,9 @@ export function bce(input: Tensor, target: Tensor, options: BCEOptions = {}): Te
       }
     }
   }
-  const t = floatTarget(target);
-  const logs = () => [clamp(log(input), LOG_FLOOR), clamp(log(sub(1, input)), LOG_FLOOR)];
-  const loss = composite(
-    'bce',
-    [input, t],
-    () => {
-      const [logP, log1mP] = logs();
-      const l = neg(add(mul(t, logP), mul(sub(1, t), log1mP)));
-      return weight ? mul(l, weight) : l;
-    },
-    (g) => {
-      const gw = weight ? mul(g, weight) : g;
-      const dInput = div(mul(gw, sub(input, t)), maximum(mul(input, sub(1, input)), GRAD_EPS));
-      const [logP, log1mP] = logs();
-      return [dInput, mul(gw, sub(log1mP, logP))];
-    },
-  );
-  return reduce(loss, reduction);
+  // Core's elementwise BCE carries PyTorch's exact gradient; the weight multiplies after it.
+  const loss = binaryCrossEntropy(input, floatTarget(target));
+  return reduce(weight ? mul(loss, weight) : loss, reduction);
 }
 
 /**

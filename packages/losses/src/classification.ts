@@ -6,6 +6,7 @@ import {
   div,
   formatShape,
   gather,
+  gt,
   logSoftmax,
   mul,
   ne,
@@ -65,11 +66,17 @@ function sampleWeights(
   return { safe, w: weight ? mul(gather(weight, safe, 0), validF) : validF };
 }
 
-/** Reduces weighted per-sample losses the PyTorch way: 'mean' divides by the sum of the sample weights. */
+/**
+ * Reduces weighted per-sample losses the PyTorch way: 'mean' divides by the sum of the sample
+ * weights. When that sum is 0 (every target ignored) the loss is NaN and the gradients are 0, as
+ * in PyTorch: the NaN comes from a branch autograd does not differentiate, so nothing divides by 0.
+ */
 function weightedReduce(rows: Tensor, w: Tensor, reduction: string, sampleShape: number[]): Tensor {
   if (reduction === 'none') return reshape(rows, sampleShape);
   if (reduction === 'sum') return sum(rows);
-  return div(sum(rows), sum(w));
+  const total = sum(w);
+  const some = gt(total, 0);
+  return where(some, div(sum(rows), where(some, total, 1)), Number.NaN);
 }
 
 function checkIndexTarget(op: string, input: Tensor, target: Tensor): void {

@@ -9,6 +9,7 @@ import {
   mean,
   mul,
   permute,
+  readIfCheap,
   reshape,
   ShapeError,
   shapesEqual,
@@ -141,15 +142,6 @@ export function assertBroadcastsTo(op: string, name: string, w: Tensor, shape: r
     throw new ShapeError(
       `${op}: ${name} ${formatShape(w.shape)} does not broadcast to the input's shape ${formatShape(shape)}`,
     );
-  }
-}
-
-/** Reads a tensor synchronously where the backend can; null on backends that cannot. */
-export function readIfCheap(t: Tensor): ArrayLike<number> | null {
-  try {
-    return t.dataSync();
-  } catch {
-    return null;
   }
 }
 

@@ -1,7 +1,6 @@
 import {
   ArgumentError,
   composite,
-  ENGINE,
   gradcheck,
   initBackend,
   manualSeed,
@@ -13,6 +12,7 @@ import {
   tidy,
   zeros,
 } from '@backprop/core';
+import { ENGINE } from '@backprop/core/backend';
 import { describe, expect, it } from 'vitest';
 import { minimalBackend } from '../../conformance/test/minimal-backend.js';
 import './setup.js';

@@ -1,6 +1,8 @@
 import type { FusedActivation, Tensor } from '@backprop/core';
 import * as core from '@backprop/core';
 import { refLinear, refSoftmaxCrossEntropy } from '../reference/linalg.js';
+import { sigmoid } from '../reference/math.js';
+import { zipRef } from '../reference/ndarray.js';
 import type { OpCase, Sample } from '../types.js';
 import { input, transposed } from './helpers.js';
 import { LONG_AXIS, LONG_TOLERANCE } from './long-axis.js';
@@ -123,5 +125,29 @@ export const fusedCases: OpCase[] = [
       composition: ([logits, y]) =>
         core.neg(core.sum(core.mul(logSoftmaxComposition(logits, 1), core.oneHot(y, logits.shape[1])), 1)),
     },
+  },
+  {
+    // Probabilities and soft targets are sigmoids of the samples, so every value lies in (0, 1).
+    name: 'binaryCrossEntropy',
+    family: 'fused',
+    ops: ['binaryCrossEntropy'],
+    grad: true,
+    samples: [
+      { name: '3x4', inputs: [input([3, 4]), input([3, 4])] },
+      { name: 'scalar', inputs: [input([]), input([])] },
+      // float32 finite differences cannot resolve the slope this close to 0 and 1; the reference gradient still checks it.
+      { name: 'confident', inputs: [input([4], { values: [-12, 12, -6, 6] }), input([4])], gradcheck: false },
+    ],
+    run: ([p, t]) => core.binaryCrossEntropy(core.sigmoid(p), core.sigmoid(t)),
+    reference: ([p, t]) =>
+      zipRef(
+        p,
+        t,
+        (x, y) => {
+          const [q, u] = [sigmoid(x), sigmoid(y)];
+          return -(u * Math.max(Math.log(q), -100) + (1 - u) * Math.max(Math.log(1 - q), -100));
+        },
+        'float32',
+      ),
   },
 ];

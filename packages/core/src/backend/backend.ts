@@ -73,12 +73,19 @@ export type FusedActivation = 'none' | 'relu' | 'sigmoid' | 'tanh';
  * `reduce`, `argReduce`, `matmul`, `transpose`, `broadcastTo`, `slice`, `concat`, `gather`, `indexAdd`.
  * Optional fused kernels (`softmax`, `logSoftmax`, `linear`, `softmaxCrossEntropy`) are used when
  * present; otherwise core composes the required ones, and the conformance suite checks that both agree.
+ * Kernels are forward only: every gradient is a rule in core, keyed by the kernel's name.
  */
 export interface Backend {
   /** The name it is registered under, e.g. `cpu`. */
   readonly name: string;
   /** Bits of mantissa-bearing float precision the kernels compute in: 32 for float32, 16 for half floats. */
   floatPrecision(): 16 | 32;
+  /**
+   * Optional capability: true when `readSync` is cheap (the data is in this process's memory, as on
+   * the CPU backend). Core then reads small inputs to validate their values (indices in range,
+   * probabilities in [0, 1]); absent or false, it skips those checks instead of forcing a GPU read.
+   */
+  readonly syncReadIsCheap?: boolean;
 
   /** Stores `values` (already of `dtype`'s array type) and returns its handle. The backend may keep `values` itself. */
   write(values: TypedArray, shape: Shape, dtype: DType): DataId;

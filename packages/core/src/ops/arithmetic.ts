@@ -1,103 +1,68 @@
-import type { BinaryOp } from '../backend/backend.js';
-import { COMPARISON_OPS } from '../backend/backend.js';
-import { type DType, promoteTypes } from '../dtype.js';
-import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { cast } from './cast.js';
-import { ge, gt, lt, where } from './compare.js';
-import { zerosLike } from './creation.js';
-import { record, runKernel, type TensorOrScalar, toTensorPair } from './kernel.js';
-import { sumToShape } from './reduce.js';
-import { log, neg, square } from './unary.js';
-
-type Grads = (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => [Tensor | null, Tensor | null];
-
-/** Runs a broadcasting binary kernel after promoting both operands to a common dtype. */
-export function binaryKernel(
-  op: BinaryOp,
-  a: TensorOrScalar,
-  b: TensorOrScalar,
-  computeDtype?: DType,
-): { out: Tensor; x: Tensor; y: Tensor } {
-  const [x0, y0] = toTensorPair(op, a, b);
-  const dtype = computeDtype ?? promoteTypes(x0.dtype, y0.dtype);
-  const x = x0.dtype === dtype ? x0 : cast(x0, dtype);
-  const y = y0.dtype === dtype ? y0 : cast(y0, dtype);
-  const shape = broadcastShapes(op, x.shape, y.shape);
-  const outDtype: DType = COMPARISON_OPS.has(op) ? 'bool' : dtype;
-  const out = runKernel(op, [x, y], shape, outDtype, (be) =>
-    be.binary(op, x.info(), y.info(), shape, outDtype),
-  );
-  return { out, x, y };
-}
-
-function binary(
-  op: BinaryOp,
-  a: TensorOrScalar,
-  b: TensorOrScalar,
-  grads: Grads,
-  computeDtype?: DType,
-): Tensor {
-  const { out, x, y } = binaryKernel(op, a, b, computeDtype);
-  return record(op, out, [x, y], (g) => {
-    const [ga, gb] = grads(g, x, y, out);
-    return [ga && sumToShape(ga, x.shape), gb && sumToShape(gb, y.shape)];
-  });
-}
+import { checkNumber } from '../validate.js';
+import { clone } from './cast.js';
+import { binaryOp } from './elementwise.js';
+import { assertTensor, type TensorOrScalar } from './operands.js';
+import { square } from './unary.js';
 
 /** a + b, broadcasting. */
 export function add(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binary('add', a, b, (g) => [g, g]);
+  return binaryOp('add', a, b);
 }
 
 /** a − b, broadcasting. */
 export function sub(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binary('sub', a, b, (g) => [g, neg(g)]);
+  return binaryOp('sub', a, b);
 }
 
 /** a · b elementwise, broadcasting. */
 export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binary('mul', a, b, (g, x, y) => [mul(g, y), mul(g, x)]);
+  return binaryOp('mul', a, b);
 }
 
 /** a / b elementwise (true division: integer inputs give float32). */
 export function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binary('div', a, b, (g, _x, y, out) => [div(g, y), neg(div(mul(g, out), y))], 'float32');
+  return binaryOp('div', a, b, 'float32');
 }
 
-/** a ** b elementwise. The gradient for b is taken where a > 0 (zero elsewhere). */
+/**
+ * a ** b elementwise. The gradient for b is taken where a > 0 (zero elsewhere); the gradient for
+ * a is 0 where b = 0 (so `pow(0, 0)` has gradient 0, as in PyTorch).
+ */
 export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binary(
-    'pow',
-    a,
-    b,
-    (g, x, y, out) => [
-      mul(g, mul(y, pow(x, sub(y, 1)))),
-      y.requiresGrad ? where(gt(x, 0), mul(g, mul(out, log(x))), zerosLike(out)) : null,
-    ],
-    'float32',
-  );
+  return binaryOp('pow', a, b, 'float32');
 }
 
-/** Elementwise maximum; where both are equal the gradient goes to `a`. */
+/**
+ * Elementwise maximum. Where both are equal the whole gradient goes to `a` (PyTorch splits it in
+ * half between the two); the value is the same either way.
+ */
 export function maximum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binary('maximum', a, b, (g, x, y) => {
-    const zero = zerosLike(g);
-    const pickA = ge(x, y);
-    return [where(pickA, g, zero), where(pickA, zero, g)];
-  });
+  return binaryOp('maximum', a, b);
 }
 
-/** Elementwise minimum; where both are equal the gradient goes to `a`. */
+/**
+ * Elementwise minimum. Where both are equal the whole gradient goes to `a` (PyTorch splits it in
+ * half between the two).
+ */
 export function minimum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binary('minimum', a, b, (g, x, y) => {
-    const zero = zerosLike(g);
-    const pickB = lt(y, x);
-    return [where(pickB, zero, g), where(pickB, g, zero)];
-  });
+  return binaryOp('minimum', a, b);
 }
 
 /** (a − b)², a common building block of losses. */
 export function squaredDifference(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return square(sub(a, b));
+}
+
+/**
+ * Limits values to [min, max]. The gradient flows where the input is inside the range, bounds
+ * included (as PyTorch's clamp; `hardtanh` excludes them).
+ */
+export function clamp(x: Tensor, min?: number, max?: number): Tensor {
+  assertTensor('clamp', x);
+  if (min !== undefined) checkNumber('clamp', 'min', min);
+  if (max !== undefined) checkNumber('clamp', 'max', max);
+  const low = min === undefined ? x : maximum(x, min);
+  if (max === undefined) return low === x ? clone(x) : low;
+  return minimum(low, max);
 }

@@ -1,20 +1,20 @@
 import type { DType } from '../dtype.js';
+import { castPrimitive } from '../primitives/elementwise.js';
+import { viewPrimitive } from '../primitives/movement.js';
 import type { Tensor } from '../tensor.js';
 import { resolveDType } from '../validate.js';
-import { assertTensor, record, runKernel } from './kernel.js';
-import { reshape } from './movement.js';
+import { assertTensor } from './operands.js';
 
 /** Converts to `dtype` (float→int32 truncates toward zero; anything→bool is `x != 0`). Gradients pass float→float only. */
 export function cast(x: Tensor, dtype: DType): Tensor {
   assertTensor('cast', x);
   resolveDType('cast', dtype);
-  if (x.dtype === dtype) return reshape(x, x.shape);
-  const out = runKernel('cast', [x], x.shape, dtype, (b) => b.cast(x.info(), dtype));
-  return out;
+  if (x.dtype === dtype) return viewPrimitive(x, x.shape);
+  return castPrimitive(x, dtype);
 }
 
 /** A copy with its own data. */
 export function clone(x: Tensor): Tensor {
-  const out = runKernel('clone', [x], x.shape, x.dtype, (b) => b.cast(x.info(), x.dtype));
-  return record('clone', out, [x], (g) => [g]);
+  assertTensor('clone', x);
+  return castPrimitive(x, x.dtype);
 }

@@ -1,30 +1,24 @@
-import type { BinaryOp } from '../backend/backend.js';
 import { promoteTypes } from '../dtype.js';
 import { DTypeError } from '../errors.js';
+import { wherePrimitive } from '../primitives/elementwise.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { binaryKernel } from './arithmetic.js';
 import { cast } from './cast.js';
-import { zerosLike } from './creation.js';
-import { assertTensor, record, runKernel, scalarLike, type TensorOrScalar, toTensorPair } from './kernel.js';
-import { sumToShape } from './reduce.js';
-
-function compare(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  return binaryKernel(op, a, b).out;
-}
+import { binaryOp } from './elementwise.js';
+import { assertTensor, scalarLike, type TensorOrScalar, toTensorPair } from './operands.js';
 
 /** a == b elementwise (bool). */
-export const eq = (a: TensorOrScalar, b: TensorOrScalar): Tensor => compare('eq', a, b);
+export const eq = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('eq', a, b);
 /** a != b elementwise (bool). */
-export const ne = (a: TensorOrScalar, b: TensorOrScalar): Tensor => compare('ne', a, b);
+export const ne = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('ne', a, b);
 /** a < b elementwise (bool). */
-export const lt = (a: TensorOrScalar, b: TensorOrScalar): Tensor => compare('lt', a, b);
+export const lt = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('lt', a, b);
 /** a <= b elementwise (bool). */
-export const le = (a: TensorOrScalar, b: TensorOrScalar): Tensor => compare('le', a, b);
+export const le = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('le', a, b);
 /** a > b elementwise (bool). */
-export const gt = (a: TensorOrScalar, b: TensorOrScalar): Tensor => compare('gt', a, b);
+export const gt = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('gt', a, b);
 /** a >= b elementwise (bool). */
-export const ge = (a: TensorOrScalar, b: TensorOrScalar): Tensor => compare('ge', a, b);
+export const ge = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('ge', a, b);
 
 /** Picks `a` where `condition` holds, else `b`; all three broadcast together. */
 export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -40,18 +34,7 @@ export function where(condition: Tensor, a: TensorOrScalar, b: TensorOrScalar): 
   const dtype = promoteTypes(x0.dtype, y0.dtype);
   const x = x0.dtype === dtype ? x0 : cast(x0, dtype);
   const y = y0.dtype === dtype ? y0 : cast(y0, dtype);
-  const shape = broadcastShapes('where', condition.shape, x.shape, y.shape);
-  const out = runKernel('where', [condition, x, y], shape, dtype, (be) =>
-    be.where(condition.info(), x.info(), y.info(), shape),
-  );
-  return record('where', out, [condition, x, y], (g) => {
-    const zero = zerosLike(g);
-    return [
-      null,
-      sumToShape(where(condition, g, zero), x.shape),
-      sumToShape(where(condition, zero, g), y.shape),
-    ];
-  });
+  return wherePrimitive(condition, x, y, broadcastShapes('where', condition.shape, x.shape, y.shape));
 }
 
 /** Logical not of a bool tensor. */

@@ -1,12 +1,13 @@
 import { noGrad } from '../autograd/grad-mode.js';
+import { record } from '../autograd/tape.js';
 import { ENGINE } from '../engine/engine.js';
 import type { Tensor } from '../tensor.js';
-import { record } from './kernel.js';
 
 /**
- * An op whose forward composes other ops (run without taping, intermediates freed) and whose
- * backward is given directly: one tape node instead of many, and a gradient that stays exact
- * where the composition's own would not (at kinks, for huge inputs).
+ * For libraries outside core: an op whose forward composes other ops (run without taping,
+ * intermediates freed) and whose backward is given directly, as one tape node. Core's own ops do
+ * not use it: their gradients are rules in core's tables, and a composition of core ops gets its
+ * gradient without one.
  */
 export function composite(
   name: string,

@@ -1,12 +1,13 @@
 import { describeValue } from '../describe.js';
 import { type DType, type TypedArray, toDTypeArray } from '../dtype.js';
 import { ENGINE } from '../engine/engine.js';
+import { makeTensor } from '../engine/make-tensor.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import { Generator, globalGenerator } from '../random/generator.js';
 import { assertValidShape, formatShape, type Shape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkBoolean, checkNumber, checkOptions, MAX_ELEMENTS, resolveDType } from '../validate.js';
-import { assertTensor, makeTensor } from './kernel.js';
+import { assertTensor } from './operands.js';
 
 /** Nested arrays of numbers or booleans, as `tensor()` accepts them. */
 export type NestedInput = number | boolean | readonly NestedInput[];

@@ -1,8 +1,14 @@
 import { noGrad } from '../autograd/grad-mode.js';
+import { recordPrimitive } from '../autograd/tape.js';
 import { ENGINE } from '../engine/engine.js';
+import { makeTensor } from '../engine/make-tensor.js';
 import type { Tensor } from '../tensor.js';
-import { makeTensor, record } from './kernel.js';
 import { reshape } from './movement.js';
+
+/** What the gradient of a move needs: where the data came from. */
+export interface TransferAttrs {
+  readonly source: string;
+}
 
 /**
  * Copies a tensor to the backend named `device` (a view when it is already there). Gradients flow
@@ -22,8 +28,7 @@ export async function toAsync(x: Tensor, device: string): Promise<Tensor> {
 function moved(x: Tensor, device: string, values: ReturnType<Tensor['dataSync']>): Tensor {
   const target = ENGINE.backendByName(device);
   const out = makeTensor(target, target.write(values, x.shape, x.dtype), x.shape, x.dtype);
-  const source = x.device;
-  return record('to', out, [x], (g) => [to(g, source)]);
+  return recordPrimitive<TransferAttrs>('transfer/to', out, [x], { source: x.device });
 }
 
 /** A tensor sharing `x`'s data that autograd does not track. */

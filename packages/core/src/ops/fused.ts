@@ -1,20 +1,17 @@
+import { recordComposite } from '../autograd/tape.js';
 import type { FusedActivation } from '../backend/backend.js';
 import { describeValue } from '../describe.js';
 import { ArgumentError, ShapeError } from '../errors.js';
+import { matmulPrimitive } from '../primitives/matmul.js';
+import { runKernel } from '../primitives/run.js';
 import { formatShape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { type Tensor, tensorInfo } from '../tensor.js';
 import { relu, sigmoid, tanh } from './activation.js';
-import { add, mul, sub } from './arithmetic.js';
-import { cast } from './cast.js';
-import { gt } from './compare.js';
-import { composite } from './composite.js';
+import { add, mul } from './arithmetic.js';
 import { assertIndices, oneHot } from './gather.js';
-import { assertFloat, assertTensor, runKernel } from './kernel.js';
-import { matmul } from './matmul.js';
-import { transpose, unsqueeze } from './movement.js';
+import { assertFloat, assertTensor } from './operands.js';
 import { sum } from './reduce.js';
-import { logSoftmax, softmax } from './softmax.js';
-import { square } from './unary.js';
+import { logSoftmax } from './softmax.js';
 
 const FUSED_ACTIVATIONS: readonly FusedActivation[] = ['none', 'relu', 'sigmoid', 'tanh'];
 
@@ -25,12 +22,14 @@ function activate(z: Tensor, activation: FusedActivation): Tensor {
   return z;
 }
 
-/** d activation / dz expressed through the activation's output y. */
-function activationGrad(g: Tensor, y: Tensor, activation: FusedActivation): Tensor {
-  if (activation === 'relu') return mul(g, cast(gt(y, 0), 'float32'));
-  if (activation === 'sigmoid') return mul(g, mul(y, sub(1, y)));
-  if (activation === 'tanh') return mul(g, sub(1, square(y)));
-  return g;
+/** What the `linear` kernel's gradient rule needs. */
+export interface LinearAttrs {
+  readonly activation: FusedActivation;
+}
+
+/** What the `softmaxCrossEntropy` kernel's gradient rule needs: the int32 labels. */
+export interface CrossEntropyAttrs {
+  readonly labels: Tensor;
 }
 
 /**
@@ -62,29 +61,23 @@ export function linear(
     );
   }
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  return composite(
-    'linear',
-    inputs,
-    () => {
-      if (x.backend.linear) {
-        return runKernel('linear', inputs, [x.shape[0], weight.shape[0]], 'float32', (b) =>
-          b.linear!(x.info(), weight.info(), bias?.info() ?? null, activation),
-        );
-      }
-      const z = matmul(x, transpose(weight));
-      return activate(bias ? add(z, bias) : z, activation);
-    },
-    (g, y) => {
-      const gz = activationGrad(g, y, activation);
-      // Only the gradients something needs: the input of a first layer (the data) usually needs none,
-      // and its product gz · weight would be a third of a training step's arithmetic.
-      const grads = [
-        x.requiresGrad ? matmul(gz, weight) : null,
-        weight.requiresGrad ? matmul(transpose(gz), x) : null,
-      ];
-      return bias ? [...grads, bias.requiresGrad ? sum(gz, 0) : null] : grads;
-    },
-  );
+  const [m, k] = x.shape;
+  const n = weight.shape[0];
+  return recordComposite<LinearAttrs>('kernel/linear', inputs, { activation }, () => {
+    if (x.backend.linear) {
+      return runKernel('linear', inputs, [m, n], 'float32', (b) =>
+        b.linear!(tensorInfo(x), tensorInfo(weight), bias ? tensorInfo(bias) : null, activation),
+      );
+    }
+    // x · weightᵀ with the kernel reading weight transposed: no transposed copy.
+    const z = matmulPrimitive(
+      x,
+      weight,
+      { aShape: [1, m, k], bShape: [1, n, k], transposeA: false, transposeB: true },
+      [m, n],
+    );
+    return activate(bias ? add(z, bias) : z, activation);
+  });
 }
 
 /**
@@ -100,18 +93,13 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
     );
   }
   const classes = logits.shape[1];
-  return composite(
-    'softmaxCrossEntropy',
-    [logits],
-    () => {
-      if (logits.backend.softmaxCrossEntropy) {
-        assertIndices('softmaxCrossEntropy', labels, classes, 1);
-        return runKernel('softmaxCrossEntropy', [logits, labels], [logits.shape[0]], 'float32', (b) =>
-          b.softmaxCrossEntropy!(logits.info(), labels.info()),
-        );
-      }
-      return mul(sum(mul(logSoftmax(logits, 1), oneHot(labels, classes)), 1), -1);
-    },
-    (g) => [mul(sub(softmax(logits, 1), oneHot(labels, classes)), unsqueeze(g, 1))],
-  );
+  return recordComposite<CrossEntropyAttrs>('kernel/softmaxCrossEntropy', [logits], { labels }, () => {
+    if (logits.backend.softmaxCrossEntropy) {
+      assertIndices('softmaxCrossEntropy', labels, classes, 1);
+      return runKernel('softmaxCrossEntropy', [logits, labels], [logits.shape[0]], 'float32', (b) =>
+        b.softmaxCrossEntropy!(tensorInfo(logits), tensorInfo(labels)),
+      );
+    }
+    return mul(sum(mul(logSoftmax(logits, 1), oneHot(labels, classes)), 1), -1);
+  });
 }

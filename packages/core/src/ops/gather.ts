@@ -1,14 +1,16 @@
+import { readIfCheap } from '../cheap-read.js';
 import { describeValue } from '../describe.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
+import { gatherPrimitive, indexAddPrimitive } from '../primitives/movement.js';
 import { formatShape, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
 import { eq } from './compare.js';
-import { arange, zeros } from './creation.js';
-import { assertTensor, record, runKernel } from './kernel.js';
-import { reshape, unsqueeze } from './movement.js';
+import { arange } from './creation.js';
+import { unsqueeze } from './movement.js';
+import { assertTensor } from './operands.js';
 
-/** Checks that int32 `indices` lie in [0, size), naming the op. */
+/** Checks that int32 `indices` lie in [0, size), naming the op (the values where the backend reads them cheaply). */
 export function assertIndices(op: string, indices: Tensor, size: number, axis: number): void {
   assertTensor(op, indices, 'indices');
   if (indices.dtype !== 'int32') throw new DTypeError(`${op}: indices must be int32, got ${indices.dtype}`);
@@ -24,15 +26,6 @@ export function assertIndices(op: string, indices: Tensor, size: number, axis: n
   }
 }
 
-/** Indices are checked where the backend reads synchronously; a GPU backend skips the round trip. */
-function readIfCheap(t: Tensor): ArrayLike<number> | null {
-  try {
-    return t.dataSync();
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Entries of `x` along `axis` at `indices` (int32, any shape): the output shape is
  * `x.shape[:axis] + indices.shape + x.shape[axis+1:]` (TensorFlow's gather).
@@ -41,17 +34,8 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   assertTensor('gather', x);
   const a = normalizeAxis('gather', axis, x.rank);
   assertIndices('gather', indices, x.shape[a], a);
-  const flat = indices.rank === 1 ? indices : reshape(indices, [indices.size]);
-  const gatheredShape = [...x.shape];
-  gatheredShape[a] = flat.size;
-  const out = runKernel('gather', [x, flat], gatheredShape, x.dtype, (b) =>
-    b.gather(x.info(), flat.info(), a),
-  );
-  const recorded = record('gather', out, [x], (g) => [
-    indexAdd(zeros(x.shape, { device: x.device }), a, flat, g),
-  ]);
-  if (indices.rank === 1) return recorded;
-  return reshape(recorded, [...x.shape.slice(0, a), ...indices.shape, ...x.shape.slice(a + 1)]);
+  const shape = [...x.shape.slice(0, a), ...indices.shape, ...x.shape.slice(a + 1)];
+  return gatherPrimitive(x, indices, a, shape);
 }
 
 /** PyTorch's index_select: entries of `x` along `axis` at the 1-D `indices`. */
@@ -80,10 +64,7 @@ export function indexAdd(x: Tensor, axis: number, indices: Tensor, source: Tenso
   }
   if (source.dtype !== x.dtype)
     throw new DTypeError(`indexAdd: source dtype ${source.dtype} differs from ${x.dtype}`);
-  const out = runKernel('indexAdd', [x, indices, source], x.shape, x.dtype, (b) =>
-    b.indexAdd(x.info(), a, indices.info(), source.info()),
-  );
-  return record('indexAdd', out, [x, source], (g) => [g, gather(g, indices, a)]);
+  return indexAddPrimitive(x, a, indices, source);
 }
 
 /** One-hot rows for int32 class indices: shape `indices.shape + [numClasses]`, float32 unless asked. */

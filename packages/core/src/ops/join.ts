@@ -1,9 +1,10 @@
 import { describeValue } from '../describe.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
+import { concatPrimitive } from '../primitives/movement.js';
 import { formatShape, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { assertTensor, record, runKernel } from './kernel.js';
 import { unsqueeze } from './movement.js';
+import { assertTensor } from './operands.js';
 import { slice } from './slice.js';
 
 /** Checks that `tensors` is a non-empty array of Tensors. */
@@ -30,19 +31,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   }
   const shape = [...first.shape];
   shape[a] = tensors.reduce((n, t) => n + t.shape[a], 0);
-  const out = runKernel('concat', tensors, shape, first.dtype, (b) =>
-    b.concat(
-      tensors.map((t) => t.info()),
-      a,
-    ),
-  );
-  return record('concat', out, tensors, (g) =>
-    split(
-      g,
-      tensors.map((t) => t.shape[a]),
-      a,
-    ),
-  );
+  return concatPrimitive(tensors, a, shape);
 }
 
 /** Joins same-shape tensors along a new `axis`. */

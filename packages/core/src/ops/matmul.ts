@@ -1,9 +1,10 @@
 import { ShapeError } from '../errors.js';
-import { broadcastShapes, formatShape, sizeOf } from '../shape.js';
+import { type MatmulAttrs, matmulPrimitive } from '../primitives/matmul.js';
+import { broadcastShapes, formatShape, type Shape, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
-import { assertFloat, assertTensor, record, runKernel } from './kernel.js';
 import { broadcastTo, reshape } from './movement.js';
+import { assertFloat, assertTensor } from './operands.js';
 
 /**
  * Batched product of 3-D float32 tensors, [B, M, K] × [B, K, N] → [B, M, N], either operand
@@ -17,6 +18,12 @@ export function batchMatmul(a: Tensor, b: Tensor, transposeA = false, transposeB
       `batchMatmul: expected 3-D tensors with equal batch sizes, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
     );
   }
+  const attrs: MatmulAttrs = {
+    aShape: [a.shape[0], a.shape[1], a.shape[2]],
+    bShape: [b.shape[0], b.shape[1], b.shape[2]],
+    transposeA,
+    transposeB,
+  };
   const [batch, m, k] = transposeA ? [a.shape[0], a.shape[2], a.shape[1]] : a.shape;
   const [kb, n] = transposeB ? [b.shape[2], b.shape[1]] : [b.shape[1], b.shape[2]];
   if (k !== kb) {
@@ -24,27 +31,14 @@ export function batchMatmul(a: Tensor, b: Tensor, transposeA = false, transposeB
       `batchMatmul: shapes cannot be multiplied (${m}x${k} and ${kb}x${n}; inputs ${formatShape(a.shape)}${transposeA ? 'ᵀ' : ''} and ${formatShape(b.shape)}${transposeB ? 'ᵀ' : ''})`,
     );
   }
-  const out = runKernel('matmul', [a, b], [batch, m, n], 'float32', (be) =>
-    be.matmul(a.info(), b.info(), transposeA, transposeB),
-  );
-  // Each operand's gradient is computed only when that operand needs one.
-  return record('matmul', out, [a, b], (g) => [
-    !a.requiresGrad
-      ? null
-      : transposeA
-        ? batchMatmul(b, g, transposeB, true)
-        : batchMatmul(g, b, false, !transposeB),
-    !b.requiresGrad
-      ? null
-      : transposeB
-        ? batchMatmul(g, a, true, transposeA)
-        : batchMatmul(a, g, !transposeA, false),
-  ]);
+  return matmulPrimitive(a, b, attrs, [batch, m, n]);
 }
 
 /**
  * Matrix product with NumPy/PyTorch semantics: 1-D · 1-D is a dot product, a 1-D operand is
  * treated as a row (left) or column (right) vector, and leading batch dimensions broadcast.
+ * The kernel reads both operands in the 3-D shapes it needs: only batch dimensions that really
+ * broadcast are copied, and a batched left operand times a matrix is one [B·M, K] × [K, N] product.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   assertTensor('matmul', a, 'first operand');
@@ -56,31 +50,40 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   }
   const x = a.dtype === 'float32' ? a : cast(a, 'float32');
   const y = b.dtype === 'float32' ? b : cast(b, 'float32');
-  const a2 = x.rank === 1 ? [1, x.shape[0]] : x.shape.slice(-2);
-  const b2 = y.rank === 1 ? [y.shape[0], 1] : y.shape.slice(-2);
-  if (a2[1] !== b2[0]) {
+  const [m, k] = x.rank === 1 ? [1, x.shape[0]] : x.shape.slice(-2);
+  const [kb, n] = y.rank === 1 ? [y.shape[0], 1] : y.shape.slice(-2);
+  if (k !== kb) {
     const label =
       a.rank <= 2 && b.rank <= 2 ? 'mat1 and mat2' : `${formatShape(a.shape)} and ${formatShape(b.shape)}:`;
-    throw new ShapeError(
-      `matmul: ${label} shapes cannot be multiplied (${a2[0]}x${a2[1]} and ${b2[0]}x${b2[1]})`,
-    );
+    throw new ShapeError(`matmul: ${label} shapes cannot be multiplied (${m}x${k} and ${kb}x${n})`);
   }
   const batchShape = broadcastShapes('matmul', x.shape.slice(0, -2), y.shape.slice(0, -2));
-  const batch = sizeOf(batchShape);
-  const a3 = reshape(broadcastTo(reshape(x, [...x.shape.slice(0, -2), ...a2]), [...batchShape, ...a2]), [
-    batch,
-    a2[0],
-    a2[1],
-  ]);
-  const b3 = reshape(broadcastTo(reshape(y, [...y.shape.slice(0, -2), ...b2]), [...batchShape, ...b2]), [
-    batch,
-    b2[0],
-    b2[1],
-  ]);
   const outShape = [...batchShape];
-  if (a.rank > 1) outShape.push(a2[0]);
-  if (b.rank > 1) outShape.push(b2[1]);
-  return reshape(batchMatmul(a3, b3), outShape);
+  if (a.rank > 1) outShape.push(m);
+  if (b.rank > 1) outShape.push(n);
+  if (y.rank <= 2) {
+    // [..., M, K] × [K, N]: the batch folds into the rows of one product.
+    const rows = sizeOf(batchShape) * m;
+    return matmulPrimitive(x, y, { aShape: [1, rows, k], bShape: [1, k, n], ...NO_TRANSPOSE }, outShape);
+  }
+  const batch = sizeOf(batchShape);
+  const left = withBatch(x, batchShape, [m, k]);
+  const right = withBatch(y, batchShape, [k, n]);
+  return matmulPrimitive(
+    left,
+    right,
+    { aShape: [batch, m, k], bShape: [batch, k, n], ...NO_TRANSPOSE },
+    outShape,
+  );
+}
+
+const NO_TRANSPOSE = { transposeA: false, transposeB: false } as const;
+
+/** `t` (read as [...its batch, rows, cols]) with its batch broadcast to `batchShape`: itself when it already has it. */
+function withBatch(t: Tensor, batchShape: Shape, matrix: readonly [number, number]): Tensor {
+  const own = t.rank <= 2 ? [] : t.shape.slice(0, -2);
+  if (shapesEqual(own, batchShape)) return t;
+  return broadcastTo(t.rank === 1 ? reshape(t, matrix) : t, [...batchShape, ...matrix]);
 }
 
 /** Dot product of two 1-D tensors. */

@@ -1,6 +1,6 @@
 import { describeValue } from '../describe.js';
-import { ENGINE } from '../engine/engine.js';
 import { ArgumentError, ShapeError } from '../errors.js';
+import { broadcastPrimitive, transposePrimitive, viewPrimitive } from '../primitives/movement.js';
 import {
   assertValidShape,
   broadcastShapes,
@@ -10,17 +10,12 @@ import {
   shapesEqual,
   sizeOf,
 } from '../shape.js';
-import { Tensor } from '../tensor.js';
-import { assertTensor, record, runKernel } from './kernel.js';
-import { sumToShape } from './reduce.js';
+import type { Tensor } from '../tensor.js';
+import { assertTensor } from './operands.js';
 
 /** A view with a new shape over the same data; one dimension may be -1 (inferred). */
 export function reshape(x: Tensor, shape: Shape): Tensor {
-  const target = inferReshape(x, shape);
-  const storage = x.sharedStorage;
-  ENGINE.retainStorage(storage);
-  const out = new Tensor(storage, target, x.dtype);
-  return record('reshape', out, [x], (g) => [reshape(g, x.shape)]);
+  return viewPrimitive(x, inferReshape(x, shape));
 }
 
 function inferReshape(x: Tensor, shape: Shape): number[] {
@@ -105,13 +100,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   if (new Set(p).size !== p.length)
     throw new ArgumentError(`permute: perm ${JSON.stringify(perm)} repeats an axis`);
   if (p.every((a, i) => a === i)) return reshape(x, x.shape);
-  const shape = p.map((a) => x.shape[a]);
-  const out = runKernel('permute', [x], shape, x.dtype, (b) => b.transpose(x.info(), p));
-  const inverse = new Array<number>(p.length);
-  p.forEach((a, i) => {
-    inverse[a] = i;
-  });
-  return record('permute', out, [x], (g) => [permute(g, inverse)]);
+  return transposePrimitive(x, p);
 }
 
 /** Swaps two dimensions (the last two by default, the matrix transpose). */
@@ -135,8 +124,7 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
     throw new ShapeError(`broadcastTo: cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}`);
   }
   if (shapesEqual(x.shape, shape)) return reshape(x, shape);
-  const out = runKernel('broadcastTo', [x], shape, x.dtype, (b) => b.broadcastTo(x.info(), shape));
-  return record('broadcastTo', out, [x], (g) => [sumToShape(g, x.shape)]);
+  return broadcastPrimitive(x, shape);
 }
 
 /** PyTorch's expand: like broadcastTo, where -1 keeps a dimension's size. */

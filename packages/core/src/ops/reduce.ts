@@ -1,16 +1,19 @@
+import { noGrad } from '../autograd/grad-mode.js';
 import type { ArgReduceOp, ReduceOp } from '../backend/backend.js';
+import { ENGINE } from '../engine/engine.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 import type { Axis, ReduceOptions, VarianceOptions } from '../op-options.js';
+import { argReducePrimitive, reducePrimitive } from '../primitives/reduce.js';
 import { formatShape, normalizeAxes, normalizeAxis, type Shape, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkBoolean, checkNumber, checkOptions } from '../validate.js';
-import { add, div, mul, sub } from './arithmetic.js';
+import { add, div, sub } from './arithmetic.js';
 import { cast } from './cast.js';
-import { eq } from './compare.js';
-import { composite } from './composite.js';
-import { assertTensor, record, runKernel } from './kernel.js';
-import { broadcastTo, reshape } from './movement.js';
-import { exp, log, sqrt, square } from './unary.js';
+import { eq, ne, where } from './compare.js';
+import { full } from './creation.js';
+import { reshape } from './movement.js';
+import { assertTensor } from './operands.js';
+import { abs, exp, log, sqrt, square } from './unary.js';
 
 export type { Axis, ReduceOptions, VarianceOptions } from '../op-options.js';
 
@@ -35,18 +38,13 @@ function reducedShape(shape: Shape, axes: readonly number[], keepDims: boolean):
   return keepDims ? keptShape(shape, axes) : shape.filter((_, i) => !axes.includes(i));
 }
 
-function reduceKernel(op: ReduceOp, x: Tensor, axes: number[], keepDims: boolean): Tensor {
-  const shape = reducedShape(x.shape, axes, false);
-  const dtype = x.dtype === 'bool' ? 'int32' : x.dtype;
-  const input = x.dtype === 'bool' ? cast(x, 'int32') : x;
-  const out = runKernel(op, [input], shape, dtype, (b) => b.reduce(op, input.info(), axes));
-  if (input !== x) input.dispose();
-  return keepDims ? reshapeNoGrad(out, keptShape(x.shape, axes)) : out;
-}
-
-function reshapeNoGrad(t: Tensor, shape: Shape): Tensor {
-  const out = reshape(t, shape);
-  t.dispose();
+/** The reduction primitive over `axes` (bool input summed as int32), its output shaped as `keepDims` asks. */
+function reduction(op: ReduceOp, x: Tensor, axes: number[], keepDims: boolean): Tensor {
+  const shape = reducedShape(x.shape, axes, keepDims);
+  if (x.dtype !== 'bool') return reducePrimitive(op, x, axes, shape);
+  const input = cast(x, 'int32');
+  const out = reducePrimitive(op, x, axes, shape, input);
+  input.dispose();
   return out;
 }
 
@@ -55,8 +53,7 @@ export function sum(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor
   const axes = reductionAxes('sum', x, axis, options);
   const keepDims = options.keepDims ?? false;
   if (axes.length === 0) return reshape(x, x.shape);
-  const out = reduceKernel('sum', x, axes, keepDims);
-  return record('sum', out, [x], (g) => [broadcastTo(reshape(g, keptShape(x.shape, axes)), x.shape)]);
+  return reduction('sum', x, axes, keepDims);
 }
 
 /** Mean over `axis` (all axes by default). */
@@ -72,32 +69,24 @@ function extremum(op: 'max' | 'min', x: Tensor, axis: Axis, options: ReduceOptio
     throw new ShapeError(`${op}: cannot reduce over an empty dimension of ${formatShape(x.shape)}`);
   if (axes.length === 0) return reshape(x, x.shape);
   const keepDims = options.keepDims ?? false;
-  const out = reduceKernel(op, x, axes, keepDims);
-  // The gradient is shared equally among the elements that reach the extremum, as in PyTorch.
-  return record(op, out, [x], (g) => {
-    const kept = keptShape(x.shape, axes);
-    const hits = cast(eq(x, reshape(out, kept)), 'float32');
-    return [div(mul(hits, reshape(g, kept)), sum(hits, axes, { keepDims: true }))];
-  });
+  return reduction(op, x, axes, keepDims);
 }
 
+/** Maximum over `axis`; the gradient is shared equally among the elements that reach it, as in PyTorch. */
 export function max(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor {
   return extremum('max', x, axis, options);
 }
 
+/** Minimum over `axis`; the gradient is shared equally among the elements that reach it, as in PyTorch. */
 export function min(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor {
   return extremum('min', x, axis, options);
 }
 
-/** Product over `axis`; its gradient divides by the inputs, so it assumes no zeros. */
+/** Product over `axis`. Its gradient is exact with zeros in the input (`prod([2, 0, 3])` has gradient `[0, 6, 0]`). */
 export function prod(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor {
   const axes = reductionAxes('prod', x, axis, options);
   if (axes.length === 0) return reshape(x, x.shape);
-  const out = reduceKernel('prod', x, axes, options.keepDims ?? false);
-  return record('prod', out, [x], (g) => {
-    const kept = keptShape(x.shape, axes);
-    return [div(mul(reshape(g, kept), reshape(out, kept)), x)];
-  });
+  return reduction('prod', x, axes, options.keepDims ?? false);
 }
 
 /** Variance over `axis`, with Bessel's correction by default (as PyTorch). */
@@ -109,52 +98,57 @@ export function variance(x: Tensor, axis?: Axis, options: VarianceOptions = {}):
   return div(sum(square(centered), axes, { keepDims: options.keepDims }), Math.max(count - correction, 0));
 }
 
-/** Standard deviation over `axis`, with Bessel's correction by default. */
+/**
+ * Standard deviation over `axis`, with Bessel's correction by default. Where it is 0 (a constant
+ * row) its gradient is 0, as in PyTorch, not the 0·∞ of the square root's.
+ */
 export function std(x: Tensor, axis?: Axis, options: VarianceOptions = {}): Tensor {
   reductionAxes('std', x, axis, options);
-  return sqrt(variance(x, axis, options));
+  return sqrtWithZeroGradAtZero(variance(x, axis, options));
 }
 
-/** log(sum(exp(x))) over `axis`, computed stably by subtracting the maximum first. */
+/**
+ * √v with gradient 0 where v = 0: the square root only sees v where v ≠ 0 (1 elsewhere), and
+ * `where` sends no gradient to the branch it does not pick, so nothing multiplies 0 by ∞.
+ */
+function sqrtWithZeroGradAtZero(v: Tensor): Tensor {
+  const nonzero = ne(v, 0);
+  return where(nonzero, sqrt(where(nonzero, v, 1)), 0);
+}
+
+/**
+ * log(sum(exp(x))) over `axis`, computed stably by subtracting the maximum first. A row whose
+ * maximum is infinite gives that infinity (all −∞ → −∞, any +∞ → +∞) and an empty axis gives −∞,
+ * as in PyTorch. Its gradient is softmax(x), by composition: the shift is a constant to autograd.
+ */
 export function logsumexp(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor {
   const axes = reductionAxes('logsumexp', x, axis, options);
   const keepDims = options.keepDims ?? false;
-  return composite(
-    'logsumexp',
-    [x],
-    () => {
+  if (axes.some((a) => x.shape[a] === 0))
+    return full(reducedShape(x.shape, axes, keepDims), Number.NEGATIVE_INFINITY, { device: x.device });
+  const shift = ENGINE.tidy(() =>
+    noGrad(() => {
       const m = max(x, axes, { keepDims: true });
-      const s = add(log(sum(exp(sub(x, m)), axes, { keepDims: true })), m);
-      return keepDims ? s : reshape(s, reducedShape(x.shape, axes, false));
-    },
-    (g, out) => {
-      const kept = keptShape(x.shape, axes);
-      return [mul(reshape(g, kept), exp(sub(x, reshape(out, kept))))];
-    },
+      return where(eq(abs(m), Number.POSITIVE_INFINITY), 0, m);
+    }),
   );
+  const out = add(log(sum(exp(sub(x, shift)), axes, { keepDims: true })), shift);
+  return keepDims ? out : reshape(out, reducedShape(x.shape, axes, false));
 }
 
 function argReduce(op: ArgReduceOp, x: Tensor, axis: number | undefined, options: ReduceOptions): Tensor {
   reductionAxes(op, x, undefined, options);
+  const keepDims = options.keepDims ?? false;
   if (axis === undefined) {
-    const flat = reshape(x, [x.size]);
-    const out = argReduce(op, flat, 0, {});
-    flat.dispose();
-    return options.keepDims
-      ? reshapeNoGrad(
-          out,
-          x.shape.map(() => 1),
-        )
-      : out;
+    if (x.size === 0)
+      throw new ShapeError(`${op}: cannot take ${op} over an empty dimension of ${formatShape([0])}`);
+    return argReducePrimitive(op, x, 0, [x.size], keepDims ? x.shape.map(() => 1) : []);
   }
   const a = normalizeAxis(op, axis, x.rank);
   if (x.rank > 0 && x.shape[a] === 0)
     throw new ShapeError(`${op}: cannot take ${op} over an empty dimension of ${formatShape(x.shape)}`);
-  if (x.rank === 0) return runKernel(op, [x], [], 'int32', (b) => b.fill([], 0, 'int32'));
-  const out = runKernel(op, [x], reducedShape(x.shape, [a], false), 'int32', (b) =>
-    b.argReduce(op, x.info(), a),
-  );
-  return options.keepDims ? reshapeNoGrad(out, keptShape(x.shape, [a])) : out;
+  if (x.rank === 0) return full([], 0, { device: x.device, dtype: 'int32' });
+  return argReducePrimitive(op, x, a, x.shape, reducedShape(x.shape, [a], keepDims));
 }
 
 /** Index of the first maximum along `axis` (of the flattened tensor when undefined), int32. */

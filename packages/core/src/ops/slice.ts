@@ -1,11 +1,10 @@
 import { describeValue } from '../describe.js';
 import { ArgumentError, ShapeError } from '../errors.js';
 import type { SliceRange } from '../op-options.js';
+import { slicePrimitive } from '../primitives/movement.js';
 import { formatShape, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { arange, zeros } from './creation.js';
-import { indexAdd } from './gather.js';
-import { assertTensor, record, runKernel } from './kernel.js';
+import { assertTensor } from './operands.js';
 
 export type { SliceRange } from '../op-options.js';
 
@@ -67,22 +66,7 @@ export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor {
   const begin = axes.map((s) => s.begin);
   const step = axes.map((s) => s.step);
   const shape = axes.map((s) => s.length);
-  const out = runKernel('slice', [x], shape, x.dtype, (b) => b.slice(x.info(), begin, step, shape));
-  return record('slice', out, [x], (g) => {
-    // Scatter the gradient back one sliced axis at a time.
-    let grad = g;
-    axes.forEach((s, axis) => {
-      if (s.begin === 0 && s.step === 1 && s.length === x.shape[axis]) return;
-      const baseShape = [...grad.shape];
-      baseShape[axis] = x.shape[axis];
-      const indices = arange(s.begin, s.begin + s.step * s.length, s.step, {
-        device: x.device,
-        dtype: 'int32',
-      });
-      grad = indexAdd(zeros(baseShape, { device: x.device }), axis, indices, grad);
-    });
-    return [grad];
-  });
+  return slicePrimitive(x, begin, step, shape);
 }
 
 /** `length` entries of `axis` starting at `start` (PyTorch's narrow). */

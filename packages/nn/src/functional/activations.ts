@@ -1,25 +1,29 @@
 /**
- * Activation functions, each differentiable. Smooth ones are compositions of core ops (autograd
- * derives their gradients); ones with kinks or overflow-prone branches use core's `composite`
- * with their exact gradient. The same functions back the activation modules.
+ * Activation functions, each differentiable: core's activations, or compositions of core ops whose
+ * gradients autograd derives (no gradient is written here). The same functions back the
+ * activation modules.
  */
 import {
   ArgumentError,
   abs,
   add,
-  clamp,
-  composite,
+  celu as coreCelu,
+  elu as coreElu,
+  hardSigmoid as coreHardSigmoid,
+  hardSwish as coreHardSwish,
+  hardtanh as coreHardtanh,
+  leakyRelu as coreLeakyRelu,
   logSoftmax as coreLogSoftmax,
   relu as coreRelu,
+  relu6 as coreRelu6,
+  selu as coreSelu,
   sigmoid as coreSigmoid,
   softmax as coreSoftmax,
   softplus as coreSoftplus,
   tanh as coreTanh,
   div,
   erf,
-  expm1,
   gt,
-  minimum,
   mul,
   neg,
   reshape,
@@ -27,7 +31,10 @@ import {
   type Tensor,
   where,
 } from '@backprop/core';
+
 import { checkChoice, checkReal, checkTensor } from '../validate.js';
+
+export { SELU_ALPHA, SELU_SCALE } from '@backprop/core';
 
 /** The logistic function 1 / (1 + e^−x), in (0, 1). */
 export function sigmoid(x: Tensor): Tensor {
@@ -49,19 +56,10 @@ export function absRelu(x: Tensor): Tensor {
   return abs(x);
 }
 
-function slopeForNegatives(name: string, x: Tensor, slope: number): Tensor {
-  return composite(
-    name,
-    [x],
-    () => where(gt(x, 0), x, mul(x, slope)),
-    (g) => [where(gt(x, 0), g, mul(g, slope))],
-  );
-}
-
 /** Leaky ReLU: x for x > 0, `negativeSlope`·x otherwise (the second generalisation of ReLU). */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   checkReal('leakyRelu', 'negativeSlope', negativeSlope);
-  return slopeForNegatives('leakyRelu', x, negativeSlope);
+  return coreLeakyRelu(x, negativeSlope);
 }
 
 /**
@@ -95,38 +93,18 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
 /** ELU: x for x > 0, α(eˣ − 1) otherwise. */
 export function elu(x: Tensor, alpha = 1): Tensor {
   checkReal('elu', 'alpha', alpha);
-  return composite(
-    'elu',
-    [x],
-    () => where(gt(x, 0), x, mul(expm1(minimum(x, 0)), alpha)),
-    (g, y) => [where(gt(x, 0), g, mul(g, add(y, alpha)))],
-  );
+  return coreElu(x, alpha);
 }
-
-/** SELU's α (Klambauer et al., 2017). */
-export const SELU_ALPHA = 1.6732632423543772;
-/** SELU's scale λ. */
-export const SELU_SCALE = 1.0507009873554805;
 
 /** SELU: λ·ELU(x, α) with the self-normalising constants α ≈ 1.6733, λ ≈ 1.0507. */
 export function selu(x: Tensor): Tensor {
-  return composite(
-    'selu',
-    [x],
-    () => mul(where(gt(x, 0), x, mul(expm1(minimum(x, 0)), SELU_ALPHA)), SELU_SCALE),
-    (g, y) => [where(gt(x, 0), mul(g, SELU_SCALE), mul(g, add(y, SELU_SCALE * SELU_ALPHA)))],
-  );
+  return coreSelu(x);
 }
 
 /** CELU: max(0, x) + min(0, α(e^{x/α} − 1)). */
 export function celu(x: Tensor, alpha = 1): Tensor {
   if (checkReal('celu', 'alpha', alpha) === 0) throw new ArgumentError('celu: alpha must not be 0, got 0');
-  return composite(
-    'celu',
-    [x],
-    () => where(gt(x, 0), x, mul(expm1(div(minimum(x, 0), alpha)), alpha)),
-    (g, y) => [where(gt(x, 0), g, mul(g, add(div(y, alpha), 1)))],
-  );
+  return coreCelu(x, alpha);
 }
 
 /** How GELU is computed: exactly with erf, or with the tanh approximation. */
@@ -185,27 +163,26 @@ export function softsign(x: Tensor): Tensor {
   return div(x, add(abs(x), 1));
 }
 
-/** Hardtanh: x clamped to [min, max] (gradient 1 inside, 0 outside). */
+/** Hardtanh: x clamped to [min, max] (gradient 1 strictly inside, 0 outside and at the bounds, as PyTorch). */
 export function hardtanh(x: Tensor, min = -1, max = 1): Tensor {
   checkReal('hardtanh', 'min', min);
   checkReal('hardtanh', 'max', max);
-  if (!(min <= max)) throw new ArgumentError(`hardtanh: expected min <= max, got min=${min}, max=${max}`);
-  return clamp(x, min, max);
+  return coreHardtanh(x, min, max);
 }
 
-/** ReLU6: min(max(x, 0), 6). */
+/** ReLU6: min(max(x, 0), 6); gradient 0 at 0 and 6, as PyTorch. */
 export function relu6(x: Tensor): Tensor {
-  return clamp(x, 0, 6);
+  return coreRelu6(x);
 }
 
 /** Hard sigmoid: relu6(x + 3) / 6. */
 export function hardSigmoid(x: Tensor): Tensor {
-  return div(clamp(add(x, 3), 0, 6), 6);
+  return coreHardSigmoid(x);
 }
 
 /** Hard swish: x·relu6(x + 3) / 6. */
 export function hardSwish(x: Tensor): Tensor {
-  return mul(x, hardSigmoid(x));
+  return coreHardSwish(x);
 }
 
 /** Softmax over `dim` (the last by default), stable for huge logits. */

@@ -1,17 +1,14 @@
 import {
   ArgumentError,
-  cast,
-  composite,
   DTypeError,
+  detach,
+  eq,
   fromArray,
   gather,
   globalGenerator,
-  indexAdd,
-  mul,
-  ne,
-  reshape,
   type Tensor,
   unsqueeze,
+  where,
   zeros,
 } from '@backprop/core';
 import { Module } from '../module.js';
@@ -70,19 +67,11 @@ export class Embedding extends Module {
     checkTensor('Embedding', 'indices', indices);
     if (indices.dtype !== 'int32')
       throw new DTypeError(`Embedding: indices must be int32, got ${indices.dtype}`);
-    const weight = this.weight;
-    const flat = indices.rank === 1 ? indices : reshape(indices, [indices.size]);
-    const pad = this.paddingIdx;
-    const rows = composite(
-      'embedding',
-      [weight],
-      () => gather(weight, flat, 0),
-      (g) => {
-        const source = pad === null ? g : mul(g, unsqueeze(cast(ne(flat, pad), 'float32'), 1));
-        return [indexAdd(zeros(weight.shape, { device: weight.device }), 0, flat, source)];
-      },
-    );
-    return indices.rank === 1 ? rows : reshape(rows, [...indices.shape, this.embeddingDim]);
+    const rows = gather(this.weight, indices, 0);
+    if (this.paddingIdx === null) return rows;
+    // The padding row's value is returned but gets no gradient: `where` sends the gradient only to
+    // the branch it picks, and the padding positions pick a detached copy.
+    return where(unsqueeze(eq(indices, this.paddingIdx), -1), detach(rows), rows);
   }
 
   override extraRepr(): string {

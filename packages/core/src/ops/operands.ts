@@ -1,62 +1,11 @@
-import { isGradEnabled } from '../autograd/grad-mode.js';
-import type { Backend, DataId } from '../backend/backend.js';
+/** The checks and coercions every op runs on its operands before it reaches a primitive. */
 import { describeValue } from '../describe.js';
-import { bytesPerElement, type DType, toDTypeArray } from '../dtype.js';
-import { ENGINE } from '../engine/engine.js';
-import { ArgumentError, BackendError, DTypeError } from '../errors.js';
-import { type Shape, sizeOf } from '../shape.js';
-import { type GradNode, Tensor, type TensorOrScalar } from '../tensor.js';
+import { type DType, toDTypeArray } from '../dtype.js';
+import { makeTensor } from '../engine/make-tensor.js';
+import { ArgumentError, DTypeError } from '../errors.js';
+import { Tensor, type TensorOrScalar } from '../tensor.js';
 
 export type { TensorOrScalar } from '../tensor.js';
-
-/** Wraps a kernel's output handle as a new tensor. */
-export function makeTensor(backend: Backend, dataId: DataId, shape: Shape, dtype: DType): Tensor {
-  const storage = ENGINE.newStorage(backend, dataId, sizeOf(shape) * bytesPerElement(dtype));
-  return new Tensor(storage, shape, dtype);
-}
-
-/** The backend all `inputs` live on; throws when they disagree, naming the op. */
-export function backendOf(op: string, inputs: readonly Tensor[]): Backend {
-  for (const [i, t] of inputs.entries()) assertTensor(op, t, inputs.length === 1 ? 'input' : `input ${i}`);
-  const backend = inputs[0].backend;
-  for (const t of inputs) {
-    if (t.backend !== backend) {
-      throw new BackendError(
-        `${op}: tensors are on different backends ('${backend.name}' and '${t.device}'); move one with .to('${backend.name}')`,
-      );
-    }
-  }
-  return backend;
-}
-
-/** Runs a kernel on the inputs' backend and wraps its output. */
-export function runKernel(
-  op: string,
-  inputs: readonly Tensor[],
-  shape: Shape,
-  dtype: DType,
-  kernel: (backend: Backend) => DataId,
-): Tensor {
-  const backend = backendOf(op, inputs);
-  return makeTensor(backend, kernel(backend), shape, dtype);
-}
-
-/**
- * Records `output` on the tape as made from `inputs` when grad mode is on and some input needs
- * a gradient. `backward` maps the output's gradient to one gradient (or null) per input.
- */
-export function record(
-  name: string,
-  output: Tensor,
-  inputs: readonly Tensor[],
-  backward: GradNode['backward'],
-): Tensor {
-  if (isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
-    output.requiresGrad = true;
-    output.gradFn = { name, inputs, backward };
-  }
-  return output;
-}
 
 /** A scalar `value` as a tensor on `like`'s backend, in `like`'s dtype unless the value needs float. */
 export function scalarLike(value: number, like: Tensor): Tensor {
