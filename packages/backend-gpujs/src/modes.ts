@@ -1,11 +1,13 @@
 import { GPU } from 'gpu.js';
+import { isNode, provideNodeWebGPU } from './node-webgpu.js';
 
 /**
  * The gpu.js modes this backend can run in (gpu.js 2.24.1's `new GPU({ mode })`):
  * - `gpu`: gpu.js picks the best synchronous backend (headlessgl → webgl2 → webgl → webasm);
  * - `webgl2`, `webgl`: a browser's WebGL (fragment-shader kernels, data kept in float textures);
  * - `headlessgl`: Node with the optional `gl` package (needs an X server, e.g. `xvfb-run`);
- * - `webgpu`: WGSL compute shaders over storage buffers; asynchronous only (see `gpujsBackend`);
+ * - `webgpu`: WGSL compute shaders over storage buffers; asynchronous only (see `gpujsBackend`); in
+ *   Node through Dawn (the `webgpu` package, see `provideNodeWebGPU`);
  * - `webasm`: WebAssembly with f32x4 SIMD on the CPU, gpu.js's choice in Node without `gl`;
  * - `cpu`: kernels transpiled to plain JavaScript.
  *
@@ -52,10 +54,15 @@ const REASONS: Record<Exclude<GpujsMode, 'gpu' | 'webgpu'>, string> = {
 
 /**
  * Whether `mode` works here. Synchronous modes are probed through gpu.js's own feature checks;
- * `webgpu` needs an adapter to answer, so this is async.
+ * `webgpu` needs an adapter to answer, so this is async (in Node it first sets `navigator.gpu` from
+ * Dawn, and an unavailable reason is Dawn's).
  */
 export async function probeMode(mode: GpujsMode): Promise<ModeAvailability> {
   if (mode === 'webgpu') {
+    if (!GPU.isWebGPUSupported && isNode()) {
+      const node = await provideNodeWebGPU();
+      if (!node.available) return { mode, available: false, reason: node.reason };
+    }
     if (!GPU.isWebGPUSupported)
       return {
         mode,

@@ -1,24 +1,5 @@
 import { describeModeConformance } from '../mode-suite.js';
+import { WEBGPU_SKIPS } from '../webgpu-skips.js';
 
-const SYNC_READ = 'WebGPU reads back asynchronously only, and this check reads synchronously';
-const NO_NAN =
-  'WGSL lets implementations assume no NaN (Tint folds `x != x` and NaN comparisons), so NaN does not propagate';
-const NO_INDEX_CHECK = 'core validates indices only where the backend reads synchronously; WebGPU cannot';
-
-// webgpu passes the suite's forward, reference-gradient, fused, memory and training checks; what
-// is skipped needs a synchronous read (core's float32 gradcheck, index range checks) or NaN
-// semantics WGSL does not promise.
-await describeModeConformance('webgpu', {
-  skip: {
-    gradcheck: `core's gradcheck: ${SYNC_READ}`,
-    'maximum/forward/NaN propagates': NO_NAN,
-    'minimum/forward/NaN propagates': NO_NAN,
-    'ne/forward/NaN and infinities': NO_NAN,
-    'cast/forward/float32 to bool': NO_NAN,
-    'errors/gather: index past the end': NO_INDEX_CHECK,
-    'errors/gather: negative index': NO_INDEX_CHECK,
-    'errors/indexAdd: index past the end': NO_INDEX_CHECK,
-    'errors/oneHot: class past numClasses': NO_INDEX_CHECK,
-    'errors/softmaxCrossEntropy: label past the classes': NO_INDEX_CHECK,
-  },
-});
+// The same skips as webgpu in Node (test/conformance-webgpu.test.ts): see webgpu-skips.ts.
+await describeModeConformance('webgpu', { skip: WEBGPU_SKIPS });

@@ -1,0 +1,24 @@
+import type { ConformanceOptions } from '@backprop/conformance';
+
+const SYNC_READ = 'WebGPU reads back asynchronously only, and this check reads synchronously';
+const NO_NAN =
+  'WGSL lets implementations assume no NaN (Tint folds `x != x` and NaN comparisons), so NaN does not propagate';
+const NO_INDEX_CHECK = 'core validates indices only where the backend reads synchronously; WebGPU cannot';
+
+/**
+ * The conformance checks webgpu skips, in a browser and in Node alike: what needs a synchronous
+ * read (core's float32 gradcheck, index range checks) or NaN semantics WGSL does not promise. It
+ * passes the suite's forward, reference-gradient, fused, memory and training checks.
+ */
+export const WEBGPU_SKIPS: ConformanceOptions['skip'] = {
+  gradcheck: `core's gradcheck: ${SYNC_READ}`,
+  'maximum/forward/NaN propagates': NO_NAN,
+  'minimum/forward/NaN propagates': NO_NAN,
+  'ne/forward/NaN and infinities': NO_NAN,
+  'cast/forward/float32 to bool': NO_NAN,
+  'errors/gather: index past the end': NO_INDEX_CHECK,
+  'errors/gather: negative index': NO_INDEX_CHECK,
+  'errors/indexAdd: index past the end': NO_INDEX_CHECK,
+  'errors/oneHot: class past numClasses': NO_INDEX_CHECK,
+  'errors/softmaxCrossEntropy: label past the classes': NO_INDEX_CHECK,
+};
