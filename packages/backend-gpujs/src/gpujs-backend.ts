@@ -116,6 +116,8 @@ export class GpujsBackend implements Backend {
   readonly isAsync: boolean;
   /** Whether tensors live in device memory (textures, buffers). */
   readonly isResident: boolean;
+  /** Data outside device memory (the cpu and webasm modes) reads back cheaply, so core validates values there. */
+  readonly syncReadIsCheap: boolean;
   private readonly gpu: GPU;
   private readonly cache: KernelCache;
   /** The GL context's MAX_TEXTURE_SIZE (0 outside the GL modes). */
@@ -128,6 +130,7 @@ export class GpujsBackend implements Backend {
     this.mode = resolvedMode(gpu);
     this.isAsync = this.mode === 'webgpu';
     this.isResident = RESIDENT_MODES.has(this.mode);
+    this.syncReadIsCheap = !this.isResident;
     this.precision = isGLMode(this.mode) && !GPU.isSinglePrecisionSupported ? 'unsigned' : 'single';
     this.maxTextureSize = isGLMode(this.mode)
       ? ((gpu.Kernel as unknown as { features?: { maxTextureSize?: number } }).features?.maxTextureSize ?? 0)

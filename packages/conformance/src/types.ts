@@ -121,6 +121,11 @@ export interface ErrorCase {
   readonly error: 'ShapeError' | 'ArgumentError' | 'DTypeError' | 'BackendError';
   /** Makes inputs (on the active backend) and calls the op; must throw. */
   readonly run: () => unknown;
+  /**
+   * The error comes from checking input values (indices in range), which core does only where the
+   * backend declares `syncReadIsCheap`; on other backends the case is skipped.
+   */
+  readonly needsCheapRead?: boolean;
 }
 
 /** Absolute and relative tolerance: |actual − expected| ≤ atol + rtol·|expected|. */
