@@ -392,12 +392,20 @@ export class GpujsBackend implements Backend {
   indexAdd(x: TensorInfo, axis: number, indices: TensorInfo, source: TensorInfo): DataId {
     const count = sizeOf(indices.shape);
     if (count === 0 || sizeOf(source.shape) === 0) return this.cast(x, x.dtype);
-    const key = `indexAdd:${shapeKey(x.shape)}:${axis}:${count}`;
-    return this.run(key, sizeOf(x.shape), () => indexAddSpec(x.shape, axis, count), [
-      data(x),
-      data(indices),
-      data(source),
-    ]);
+    // At most REDUCE_CHUNK indices per kernel: each pass adds its chunk of slices to the previous sum.
+    let acc = data(x);
+    for (let start = 0; start < count; start += REDUCE_CHUNK) {
+      const length = Math.min(REDUCE_CHUNK, count - start);
+      const key = `indexAdd:${shapeKey(x.shape)}:${axis}:${count}:${start}`;
+      const next = this.run(key, sizeOf(x.shape), () => indexAddSpec(x.shape, axis, count, start, length), [
+        acc,
+        data(indices),
+        data(source),
+      ]);
+      if (start > 0) this.dispose(acc);
+      acc = next;
+    }
+    return acc;
   }
 
   softmax(x: TensorInfo, axis: number): DataId {

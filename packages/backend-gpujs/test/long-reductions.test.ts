@@ -8,6 +8,7 @@
 import {
   BackendError,
   fromArray,
+  indexAdd,
   neg,
   ones,
   registerBackend,
@@ -92,6 +93,17 @@ for (const mode of MODES) {
       const { exact, pairwise } = varianceOf(x);
       const got = (await variance(t).data())[0];
       expect(Math.abs(got - exact)).toBeLessThanOrEqual(Math.max(2 * Math.abs(pairwise - exact), 1e-5));
+    });
+
+    it('indexAdd accumulates 70,000 indices (more than one pass of indices)', async () => {
+      const n = 70_000;
+      const idx = fromArray(
+        Int32Array.from({ length: n }, (_, i) => i % 3),
+        [n],
+        { dtype: 'int32' },
+      );
+      const out = await indexAdd(zeros([3, 2]), 0, idx, ones([n, 2])).data();
+      expect([...out]).toEqual([23334, 23334, 23333, 23333, 23333, 23333]);
     });
 
     it('refuses tensors above 2^24 elements with a BackendError naming the limit and the shape', () => {

@@ -109,11 +109,19 @@ export function gatherSpec(shape: Shape, axis: number, count: number): KernelSpe
 }
 
 /**
- * `x` (a0) with slice j of `source` (a2) along `axis` added into slice `indices[j]` (a1). Written
- * gather-style: each output element loops over the `count` indices and sums the slices that land on
- * it, in index order, so repeated indices accumulate without atomics.
+ * `x` (a0) with slice j of `source` (a2) along `axis` added into slice `indices[j]` (a1), for j in
+ * [`start`, `start` + `length`) of the `count` indices. Written gather-style: each output element
+ * loops over the indices and sums the slices that land on it, in index order, so repeated indices
+ * accumulate without atomics. The backend passes at most `REDUCE_CHUNK` indices per kernel (the
+ * GL loop limit) and chains the kernels.
  */
-export function indexAddSpec(shape: Shape, axis: number, count: number): KernelSpec {
+export function indexAddSpec(
+  shape: Shape,
+  axis: number,
+  count: number,
+  start = 0,
+  length = count,
+): KernelSpec {
   const [outer, size, inner] = aroundAxis(shape, axis);
   const { lines, coords } = unflatten('c', 't', [outer, size, inner]);
   const [co, ca, ci] = coords;
@@ -122,9 +130,9 @@ export function indexAddSpec(shape: Shape, axis: number, count: number): KernelS
     ...lines,
     'let y = 0.5;',
     `y = a0[${offsetExpr([co, ca, ci], [size * inner, inner, 1])}];`,
-    `const sb = ${offsetExpr([co, ci], [count * inner, 1])};`,
-    `for (let j = 0; j < ${count}; j++) {`,
-    `  if (Math.floor(a1[j] + 0.5) == ${ca}) {`,
+    `const sb = ${offsetExpr([co, ci], [count * inner, 1], start * inner)};`,
+    `for (let j = 0; j < ${length}; j++) {`,
+    `  if (Math.floor(a1[${start === 0 ? 'j' : `j + ${start}`}] + 0.5) == ${ca}) {`,
     `    y += a2[sb + j * ${lit(inner)}];`,
     '  }',
     '}',
