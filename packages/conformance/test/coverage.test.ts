@@ -42,6 +42,9 @@ const NOT_OPS = new Set([
   'assertIndices',
   'to',
   'toAsync',
+  // Plain booleans read back from the device, tested in core (their tensor half, isclose, has a case).
+  'allclose',
+  'allcloseAsync',
 ]);
 
 describe('the op table', () => {
@@ -78,6 +81,11 @@ describe('the op table', () => {
       'fused',
       'creation',
       'cast',
+      'indexing',
+      'order',
+      'math',
+      'logic',
+      'einsum',
     ]);
     expect(ERROR_CASES.length).toBeGreaterThan(40);
   });

@@ -4,6 +4,7 @@
  * beyond that (the engine, `makeTensor`, the tape) is in `@backprop/core/backend`.
  */
 import './methods.js';
+import './methods-extra.js';
 import './gradients/index.js';
 import type { BackendFactory } from './backend/backend.js';
 import { ENGINE, type MemoryInfo } from './engine/engine.js';
@@ -97,3 +98,12 @@ export function dispose(...items: unknown[]): void {
   };
   items.forEach(visit);
 }
+
+// The op library beyond the kernels' own ops: movement/indexing, scans, order, norms, math, logic, einsum.
+export * from './ops/einsum.js';
+export * from './ops/indexing.js';
+export * from './ops/logic.js';
+export * from './ops/math.js';
+export * from './ops/norm.js';
+export * from './ops/scan.js';
+export * from './ops/sort.js';

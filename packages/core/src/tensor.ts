@@ -72,6 +72,8 @@ export interface Tensor {
   round(): Tensor;
   log1p(): Tensor;
   expm1(): Tensor;
+  asin(): Tensor;
+  atan(): Tensor;
   erf(): Tensor;
   clamp(min?: number, max?: number): Tensor;
   sigmoid(): Tensor;
@@ -117,6 +119,66 @@ export interface Tensor {
   backward(grad?: Tensor, options?: BackwardOptions): void;
   /** Sets `requiresGrad` in place and returns this tensor (PyTorch's `requires_grad_`). */
   requiresGrad_(requiresGrad?: boolean): Tensor;
+}
+
+/** The fluent methods of the movement/indexing, scan, order, norm, math and logic ops (bound in `methods-extra.ts`). */
+export interface Tensor {
+  /** All axes reversed (a matrix's transpose; PyTorch's `.T`, see `transposeAll`). */
+  readonly T: Tensor;
+  /** The last two axes swapped (PyTorch's `.mT`, see `matrixTranspose`). */
+  readonly mT: Tensor;
+  flip(dims: number | readonly number[]): Tensor;
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor;
+  repeat(repeats: readonly number[]): Tensor;
+  tile(reps: readonly number[]): Tensor;
+  tril(diagonal?: number): Tensor;
+  triu(diagonal?: number): Tensor;
+  scatter(axis: number, index: Tensor, source: Tensor | number): Tensor;
+  scatterAdd(axis: number, index: Tensor, source: Tensor): Tensor;
+  takeAlongAxis(index: Tensor, axis: number): Tensor;
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor;
+  cumsum(axis: number): Tensor;
+  cumprod(axis: number): Tensor;
+  sort(
+    axis?: number,
+    options?: { descending?: boolean; stable?: boolean },
+  ): { values: Tensor; indices: Tensor };
+  argsort(axis?: number, options?: { descending?: boolean; stable?: boolean }): Tensor;
+  topk(
+    k: number,
+    axis?: number,
+    options?: { largest?: boolean; sorted?: boolean },
+  ): { values: Tensor; indices: Tensor };
+  kthvalue(k: number, axis?: number, options?: ReduceOptions): { values: Tensor; indices: Tensor };
+  median(axis?: number, options?: ReduceOptions): Tensor;
+  norm(p?: number | 'fro', axis?: Axis, options?: ReduceOptions): Tensor;
+  tan(): Tensor;
+  sinh(): Tensor;
+  cosh(): Tensor;
+  asinh(): Tensor;
+  acosh(): Tensor;
+  atanh(): Tensor;
+  log2(): Tensor;
+  log10(): Tensor;
+  exp2(): Tensor;
+  rsqrt(): Tensor;
+  trunc(): Tensor;
+  fmod(other: TensorOrScalar): Tensor;
+  remainder(other: TensorOrScalar): Tensor;
+  lerp(end: Tensor, weight: TensorOrScalar): Tensor;
+  xlogy(other: TensorOrScalar): Tensor;
+  hypot(other: TensorOrScalar): Tensor;
+  isnan(): Tensor;
+  isinf(): Tensor;
+  isfinite(): Tensor;
+  logicalAnd(other: Tensor): Tensor;
+  logicalOr(other: Tensor): Tensor;
+  logicalXor(other: Tensor): Tensor;
+  any(axis?: Axis, options?: ReduceOptions): Tensor;
+  all(axis?: Axis, options?: ReduceOptions): Tensor;
+  isclose(other: TensorOrScalar, options?: { rtol?: number; atol?: number; equalNan?: boolean }): Tensor;
+  /** Reads back synchronously (see `allclose`). */
+  allclose(other: TensorOrScalar, options?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean;
 }
 
 /** Reads a tensor's storage; bound in the class's static block so that the field stays private. */

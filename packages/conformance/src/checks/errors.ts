@@ -1,5 +1,6 @@
 /** (3) Error parity: the same bad inputs raise the same error class on every backend. */
 import * as core from '@backprop/core';
+import { LIBRARY_ERROR_CASES } from '../ops-table/library.js';
 import type { ErrorCase } from '../types.js';
 
 const f = (shape: number[]) => core.zeros(shape);
@@ -159,6 +160,7 @@ export const ERROR_CASES: readonly ErrorCase[] = [
       return core.add(t, 1);
     },
   },
+  ...LIBRARY_ERROR_CASES,
 ];
 
 /** Runs `c` inside tidy (so whatever it made is freed) and returns what it threw. */

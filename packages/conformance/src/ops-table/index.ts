@@ -7,6 +7,7 @@ import { castCases, creationCases } from './creation.js';
 import { fusedCases } from './fused.js';
 import { gatherCases } from './gather.js';
 import { joinSliceCases } from './join-slice.js';
+import { LIBRARY_TABLES } from './library.js';
 import { matmulCases } from './matmul.js';
 import { movementCases } from './movement.js';
 import { reduceCases } from './reduce.js';
@@ -48,7 +49,18 @@ export const OP_TABLES: readonly CaseTable[] = [
   { name: 'fused', cases: fusedCases },
   { name: 'creation', cases: creationCases },
   { name: 'cast', cases: castCases },
+  ...LIBRARY_TABLES,
 ];
 
 /** Every built-in case. */
 export const ALL_CASES: readonly OpCase[] = OP_TABLES.flatMap((t) => t.cases);
+
+export {
+  einsumCases,
+  indexingCases,
+  LIBRARY_ERROR_CASES,
+  LIBRARY_TABLES,
+  logicCases,
+  mathCases,
+  orderCases,
+} from './library.js';
