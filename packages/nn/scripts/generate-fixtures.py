@@ -219,6 +219,10 @@ module(
     lambda m, x: [m(x, src_mask=square, is_causal=True)],
 )
 
+# Windows that tile the input exactly (core reshapes instead of gathering); drawn last so the cases above keep their values.
+functional("maxPool2d 2 tiling, with indices", "maxPool2dWithIndices", lambda x, **k: F.max_pool2d(x, return_indices=True, **k), [leaf(2, 2, 4, 6)], {}, kernel=2)
+functional("avgPool2d [2, 3] tiling", "avgPool2d", F.avg_pool2d, [leaf(1, 2, 4, 6)], {}, kernel=[2, 3])
+
 OUT.parent.mkdir(parents=True, exist_ok=True)
 OUT.write_text(json.dumps({"torch": torch.__version__, "functional": FUNCTIONAL, "attention": ATTENTION, "modules": MODULES}) + "\n")
 print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")

@@ -20,6 +20,7 @@ import {
   type Pair,
   pair,
   strideWindow,
+  tiledWindows,
   windowPositions,
 } from './windows.js';
 
@@ -81,6 +82,8 @@ interface PoolGeometry {
   stride: [number, number];
   padding: [number, number];
   kernel: [number, number];
+  /** Whether the windows tile the input exactly (see `tiledWindows`). */
+  tiles: boolean;
 }
 
 function geometry(
@@ -106,7 +109,13 @@ function geometry(
         padLow: padding[i],
       },
     );
-  return { h: axis(0, height), w: axis(1, width), stride, padding, kernel };
+  const h = axis(0, height);
+  const w = axis(1, width);
+  const tiles =
+    [0, 1].every((i) => stride[i] === kernel[i] && padding[i] === 0 && dilation[i] === 1) &&
+    h.out * kernel[0] === height &&
+    w.out * kernel[1] === width;
+  return { h, w, stride, padding, kernel, tiles };
 }
 
 const MAX_OPTIONS = ['stride', 'padding', 'dilation', 'ceilMode'];
@@ -123,10 +132,12 @@ function maxPool(x: Tensor, kernelSize: Pair, options: MaxPool2dOptions): MaxPoo
   const op = 'maxPool2d';
   const opts = checkOptions<MaxPool2dOptions>(op, options, MAX_OPTIONS);
   const { x4, unbatched } = asBatched(op, x);
-  const { h, w } = geometry(op, x4, kernelSize, opts);
+  const { h, w, tiles } = geometry(op, x4, kernelSize, opts);
   const [n, c] = x4.shape;
   const taps = h.taps * w.taps;
-  const windows = gatherWindows(x4, h, w, Number.NEGATIVE_INFINITY);
+  const windows = tiles
+    ? tiledWindows(x4, h.taps, w.taps)
+    : gatherWindows(x4, h, w, Number.NEGATIVE_INFINITY);
   const winner = argmax(windows, 2, { keepDims: true });
   // Selecting the winner (rather than reducing with max) sends the gradient to it alone.
   const tapIds = reshape(arange(0, taps, 1, { device: x4.device, dtype: 'int32' }), [taps, 1]);
@@ -175,7 +186,7 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, options: AvgPool2dOptions
     (typeof override !== 'number' || !Number.isFinite(override) || override === 0)
   )
     throw new ArgumentError(`${op}: divisorOverride must be a non-zero number, got ${String(override)}`);
-  const { h, w, stride, padding, kernel } = geometry(op, x4, kernelSize, opts);
+  const { h, w, stride, padding, kernel, tiles } = geometry(op, x4, kernelSize, opts);
   const [n, c, height, width] = x4.shape;
   // PyTorch's divisor: the window clipped to the padded input, or to the input itself without countIncludePad.
   const extent = (o: number, i: 0 | 1, size: number) => {
@@ -187,7 +198,7 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, options: AvgPool2dOptions
   for (let oh = 0; oh < h.out; oh++)
     for (let ow = 0; ow < w.out; ow++)
       divisor[oh * w.out + ow] = override ?? extent(oh, 0, height) * extent(ow, 1, width);
-  const sums = sum(gatherWindows(x4, h, w, 0), 2);
+  const sums = sum(tiles ? tiledWindows(x4, h.taps, w.taps) : gatherWindows(x4, h, w, 0), 2);
   const y = div(sums, fromArray(divisor, [h.out * w.out], { device: x4.device }));
   return reshape(y, unbatched ? [c, h.out, w.out] : [n, c, h.out, w.out]);
 }

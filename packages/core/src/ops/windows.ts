@@ -13,7 +13,7 @@ import { Tensor } from '../tensor.js';
 import { fromArray, full } from './creation.js';
 import { gather } from './gather.js';
 import { concat } from './join.js';
-import { reshape } from './movement.js';
+import { permute, reshape } from './movement.js';
 
 /** One spatial axis of a window: which virtual positions a window at output `o`, kernel tap `k` reads. */
 export interface AxisWindow {
@@ -125,4 +125,15 @@ export function windowPositions(h: AxisWindow, w: AxisWindow): Int32Array {
   const table = windowTable(h, w);
   const fillSlot = h.size * w.size;
   return table.map((v) => (v === fillSlot ? -1 : v));
+}
+
+/**
+ * The windows of `x` [N, C, H, W] as `gatherWindows` lays them out, by a reshape and a transpose
+ * alone, when kH×kW windows tile the input exactly (stride = kernel, no padding or dilation, H and
+ * W multiples of the kernel): no index table, and a transpose instead of indexAdd in the gradient.
+ */
+export function tiledWindows(x: Tensor, kh: number, kw: number): Tensor {
+  const [n, c, h, w] = x.shape;
+  const tiles = reshape(x, [n, c, h / kh, kh, w / kw, kw]);
+  return reshape(permute(tiles, [0, 1, 3, 5, 2, 4]), [n, c, kh * kw, (h / kh) * (w / kw)]);
 }
