@@ -21,5 +21,3 @@ export const CONTROL = {
   /** Int32 slots in the block. */
   length: 8 + GEMM_JOB_LENGTH,
 } as const;
-
-export type ControlLayout = typeof CONTROL;
