@@ -42,6 +42,7 @@ describe('unary kernels', () => {
       ['floor', Math.floor],
       ['ceil', Math.ceil],
       ['expm1', Math.expm1],
+      ['atan', Math.atan],
       ['relu', (x) => Math.max(x, 0)],
     ];
     for (const [op, f] of cases)

@@ -82,6 +82,8 @@ const UNARY: Record<UnaryOp, (x: number) => number> = {
   round: roundHalfEven,
   log1p: Math.log1p,
   expm1: Math.expm1,
+  asin: Math.asin,
+  atan: Math.atan,
 };
 
 const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {

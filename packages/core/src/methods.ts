@@ -108,6 +108,12 @@ const methods: Partial<Record<keyof Tensor, (this: Tensor, ...args: never[]) => 
   expm1(this: Tensor) {
     return unary.expm1(this);
   },
+  asin(this: Tensor) {
+    return unary.asin(this);
+  },
+  atan(this: Tensor) {
+    return unary.atan(this);
+  },
   erf(this: Tensor) {
     return unary.erf(this);
   },

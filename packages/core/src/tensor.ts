@@ -74,6 +74,8 @@ export interface Tensor {
   expm1(): Tensor;
   asin(): Tensor;
   atan(): Tensor;
+  asin(): Tensor;
+  atan(): Tensor;
   erf(): Tensor;
   clamp(min?: number, max?: number): Tensor;
   sigmoid(): Tensor;

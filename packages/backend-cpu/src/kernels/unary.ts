@@ -47,6 +47,10 @@ function apply(code: number, x: number): number {
       return Math.log1p(x);
     case CODES.expm1:
       return Math.expm1(x);
+    case CODES.asin:
+      return Math.asin(x);
+    case CODES.atan:
+      return Math.atan(x);
     case INT_SQUARE:
       // A double product of two int32s can exceed 2^53 and lose the low bits that int32 wrap-around keeps.
       return Math.imul(x, x);

@@ -151,6 +151,8 @@ const UNARY: Record<UnaryOp, (x: string) => string[]> = {
     '}',
   ],
   expm1: (x) => expm1Lines(x, 'y', 'mu'),
+  asin: (x) => [`y = Math.asin(${x});`],
+  atan: (x) => [`y = Math.atan(${x});`],
 };
 
 const BINARY: Record<BinaryOp, (a: string, b: string) => string[]> = {

@@ -69,6 +69,19 @@ export const unaryCases: OpCase[] = [
   }),
   unaryCase('unary', 'expm1', core.expm1, Math.expm1, 'normal', { values: [1e-7, -1e-7, 0, -20, 5] }),
   unaryCase('unary', 'erf', core.erf, erf, 'normal', { values: [-5, -3.5, -1, 0, 0.5, 3.2, 6] }),
+  // 'uniform' samples lie in (−1, 1); they are scaled by 0.9 so finite differences stay clear of ±1.
+  unaryCase(
+    'unary',
+    'asin',
+    (x) => core.asin(core.mul(x, 0.9)),
+    (x) => Math.asin(0.9 * x),
+    'uniform',
+    {
+      values: [-1, -0.5, 0, 0.5, 1, 1.5],
+      ints: false,
+    },
+  ),
+  unaryCase('unary', 'atan', core.atan, Math.atan, 'normal', { values: [-1e4, -1, 0, 1, 1e4] }),
   {
     name: 'clamp',
     family: 'unary',

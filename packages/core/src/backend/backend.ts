@@ -32,6 +32,8 @@ export const UNARY_OPS = [
   'round',
   'log1p',
   'expm1',
+  'asin',
+  'atan',
 ] as const;
 export type UnaryOp = (typeof UNARY_OPS)[number];
 

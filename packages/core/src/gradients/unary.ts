@@ -2,7 +2,7 @@
 import type { UnaryOp } from '../backend/backend.js';
 import { add, div, mul, sub } from '../ops/arithmetic.js';
 import { zerosLike } from '../ops/creation.js';
-import { cos, exp, neg, sign, sin, square } from '../ops/unary.js';
+import { cos, exp, neg, sign, sin, sqrt, square } from '../ops/unary.js';
 import type { Tensor } from '../tensor.js';
 
 /** d out / d x times `g`, from the input `x` and the output `out`; null when no gradient flows. */
@@ -31,4 +31,6 @@ export const UNARY_GRADIENTS: Record<UnaryOp, UnaryGradRule> = {
   round: zero,
   log1p: (g, x) => div(g, add(x, 1)),
   expm1: (g, _x, out) => mul(g, add(out, 1)),
+  asin: (g, x) => div(g, sqrt(sub(1, square(x)))),
+  atan: (g, x) => div(g, add(square(x), 1)),
 };

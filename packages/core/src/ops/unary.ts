@@ -20,3 +20,7 @@ export const log1p = (x: Tensor): Tensor => unaryOp('log1p', x);
 export const expm1 = (x: Tensor): Tensor => unaryOp('expm1', x);
 /** The Gauss error function (for exact GELU). */
 export const erf = (x: Tensor): Tensor => unaryOp('erf', x);
+/** The inverse sine, in [−π/2, π/2]; NaN outside [−1, 1]. Its gradient 1/√(1 − x²) is infinite at ±1. */
+export const asin = (x: Tensor): Tensor => unaryOp('asin', x);
+/** The inverse tangent, in (−π/2, π/2). */
+export const atan = (x: Tensor): Tensor => unaryOp('atan', x);
