@@ -298,7 +298,7 @@ describe('atomic writes', () => {
         `process.stdout.write('ready\\n');\n` +
         `for (;;) writeFileAtomic(${JSON.stringify(path)}, big);\n`,
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script], {
       cwd: APP_DIR,
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -1,11 +1,12 @@
 import * as nodeFs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { BackpropError } from '@backprop/core';
 
 /**
- * A file or folder the trainer cannot write (a read-only folder, a full disk, a path through a
- * file): reported as one line naming the path and the cause, exit code 1.
+ * A file or folder that cannot be written (a read-only folder, a full disk, a path through a
+ * file); the message is one line naming the path and the cause.
  */
-export class OutputError extends Error {
+export class OutputError extends BackpropError {
   override readonly name = 'OutputError';
 }
 
@@ -45,8 +46,8 @@ export function describeCause(e: unknown): string {
 }
 
 /**
- * Creates `dir` (and its parents) for the trainer's outputs and checks it is writable, so a bad
- * `--out` fails before training rather than at the first save; an `OutputError` when it cannot.
+ * Creates `dir` (and its parents) for outputs and checks it is writable, so a bad output folder
+ * fails before training rather than at the first save; an `OutputError` when it cannot.
  */
 export function makeOutputFolder(dir: string, fs: WriterFs = nodeFs): void {
   try {

@@ -1,6 +1,6 @@
 /**
- * The safetensors format, written and read here so checkpoints need no dependency and other
- * tools (Python's `safetensors`, PyTorch, Hugging Face) can read the weights:
+ * The safetensors format, written and read here without a dependency, so other tools (Python's
+ * `safetensors`, PyTorch, Hugging Face) read backprop's weights and backprop reads theirs:
  *
  * ```
  * [8 bytes]  N, the header length, unsigned 64-bit little-endian
@@ -15,8 +15,10 @@
  * damaged file is refused with a message instead of giving wrong weights.
  */
 
+import { BackpropError } from '@backprop/core';
+
 /** A file that is not a valid checkpoint (or safetensors file); the message says what is wrong. */
-export class CheckpointError extends Error {
+export class CheckpointError extends BackpropError {
   override readonly name = 'CheckpointError';
 }
 
@@ -42,10 +44,18 @@ const DTYPE_BYTES = {
 /** A dtype name of the safetensors spec. */
 export type SafetensorsDType = keyof typeof DTYPE_BYTES;
 
-/** A float32 tensor to write (weights and optimizer buffers are all float32). */
+/** A float32 tensor to write as F32 (weights and optimizer buffers). */
 export interface TensorToWrite {
   readonly shape: readonly number[];
   readonly data: Float32Array;
+  readonly dtype?: 'F32';
+}
+
+/** An integer tensor to write as I64, the dtype PyTorch keeps counters such as `num_batches_tracked` in. */
+export interface IntTensorToWrite {
+  readonly shape: readonly number[];
+  readonly data: Int32Array;
+  readonly dtype: 'I64';
 }
 
 /** A tensor as read: validated layout and a view of its bytes, decoded on demand. */
@@ -69,13 +79,13 @@ export interface SafetensorsFile {
 const MAX_HEADER_BYTES = 100_000_000;
 
 /**
- * Encodes float32 tensors and string metadata as a safetensors file. Tensors are laid out in name order;
+ * Encodes tensors and string metadata as a safetensors file. Tensors are laid out in name order;
  * the header is padded with spaces to a multiple of 8 bytes so the data is 8-byte aligned, as the
  * reference writer does. `sign`, when given, sees the finished byte buffer and returns more
  * metadata (a checksum of it).
  */
 export function encodeSafetensors(
-  tensors: Readonly<Record<string, TensorToWrite>>,
+  tensors: Readonly<Record<string, TensorToWrite | IntTensorToWrite>>,
   metadata: Readonly<Record<string, string>> = {},
   sign?: (data: Uint8Array) => Record<string, string>,
 ): Uint8Array {
@@ -91,8 +101,9 @@ export function encodeSafetensors(
         `tensor '${name}': shape [${t.shape.join(', ')}] has ${count} elements but its data has ${t.data.length}`,
       );
     }
-    const size = count * DTYPE_BYTES.F32;
-    header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + size] };
+    const dtype = t.dtype ?? 'F32';
+    const size = count * DTYPE_BYTES[dtype];
+    header[name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + size] };
     offset += size;
   }
   const data = new Uint8Array(offset);
@@ -100,7 +111,15 @@ export function encodeSafetensors(
   let at = 0;
   for (const name of names) {
     // DataView with explicit little-endian stores, so the file is the same on any host.
-    for (const v of tensors[name].data) {
+    const t = tensors[name];
+    if (t.dtype === 'I64') {
+      for (const v of t.data) {
+        dataView.setBigInt64(at, BigInt(v), true);
+        at += 8;
+      }
+      continue;
+    }
+    for (const v of t.data) {
       dataView.setFloat32(at, v, true);
       at += 4;
     }

@@ -1,0 +1,4 @@
+import '@backprop/backend-cpu';
+import { setBackend } from '@backprop/core';
+
+await setBackend('cpu');
