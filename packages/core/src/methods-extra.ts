@@ -84,6 +84,12 @@ const methods: Partial<Record<keyof Tensor, (this: Tensor, ...args: never[]) => 
   atanh(this: Tensor) {
     return math.atanh(this);
   },
+  acos(this: Tensor) {
+    return math.acos(this);
+  },
+  atan2(this: Tensor, o: TensorOrScalar) {
+    return math.atan2(this, o);
+  },
   log2(this: Tensor) {
     return math.log2(this);
   },

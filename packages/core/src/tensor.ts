@@ -74,8 +74,6 @@ export interface Tensor {
   expm1(): Tensor;
   asin(): Tensor;
   atan(): Tensor;
-  asin(): Tensor;
-  atan(): Tensor;
   erf(): Tensor;
   clamp(min?: number, max?: number): Tensor;
   sigmoid(): Tensor;
@@ -160,6 +158,9 @@ export interface Tensor {
   asinh(): Tensor;
   acosh(): Tensor;
   atanh(): Tensor;
+  acos(): Tensor;
+  /** The angle of (other, this), as torch.atan2(this, other). */
+  atan2(other: TensorOrScalar): Tensor;
   log2(): Tensor;
   log10(): Tensor;
   exp2(): Tensor;

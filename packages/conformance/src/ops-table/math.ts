@@ -107,6 +107,24 @@ export const mathCases: OpCase[] = [
     domainSamples(1.05, 6, [1, 1 + 1e-6, 0.5, 4095, 4097, 1e10, 1e30]),
   ),
   domainCase('atanh', core.atanh, Math.atanh, domainSamples(-0.9, 0.9, [0, 1e-6, -1e-6, 1, -1, 0.999, 2])),
+  domainCase(
+    'acos',
+    core.acos,
+    Math.acos,
+    domainSamples(-0.95, 0.95, [-1, 1, 0.5, -0.5, 0.9999, -0.9999, 0, 2, -2]),
+  ),
+  binaryCase('atan2', core.atan2, Math.atan2, 'normal', 'nonzero', {
+    extra: [
+      {
+        name: 'axes, signed zeros and quadrants',
+        inputs: [
+          input([10], { values: [0, -0, 0, -0, 1, -1, 1, -1, 2, Number.POSITIVE_INFINITY] }),
+          input([10], { values: [1, 1, -1, -1, 0, 0, -1, -1, -0, 1] }),
+        ],
+        grad: false,
+      },
+    ],
+  }),
   unaryCase('math', 'log2', core.log2, Math.log2, 'positive', { values: [1, 8, 0.125, 0, -1, 1e30] }),
   unaryCase('math', 'log10', core.log10, Math.log10, 'positive', { values: [1, 1000, 0.001, 0, -1, 1e30] }),
   unaryCase('math', 'exp2', core.exp2, (x) => 2 ** x, 'normal', { values: [0, 3, -3, 10, 127, 128, -150] }),

@@ -14,7 +14,22 @@ import { assertTensor, composed } from './compose.js';
 import { full } from './creation.js';
 import { detach } from './device.js';
 import { logicalAnd, logicalOr } from './logic.js';
-import { abs, ceil, cos, exp, expm1, floor, log, log1p, reciprocal, sin, sqrt, square } from './unary.js';
+import {
+  abs,
+  asin,
+  atan,
+  ceil,
+  cos,
+  exp,
+  expm1,
+  floor,
+  log,
+  log1p,
+  reciprocal,
+  sin,
+  sqrt,
+  square,
+} from './unary.js';
 
 const LN2 = Math.LN2;
 /** Above this magnitude asinh/acosh use log(2x): the next term, 1/(4x²), is below float32's resolution. */
@@ -237,5 +252,51 @@ export function hypot(a: TensorOrScalar, b: TensorOrScalar): Tensor {
     const infinite = logicalOr(eq(aa, Number.POSITIVE_INFINITY), eq(bb, Number.POSITIVE_INFINITY));
     const nan = logicalOr(ne(aa, aa), ne(bb, bb));
     return where(infinite, Number.POSITIVE_INFINITY, where(nan, Number.NaN, where(positive, r, 0)));
+  });
+}
+
+/**
+ * acos(x) = π/2 − asin(x), and near ±1 the half-angle forms 2·asin(√((1 − x)/2)) and
+ * π − 2·asin(√((1 + x)/2)), which keep float32's relative precision where acos is small. NaN
+ * outside [−1, 1].
+ */
+export function acos(x: Tensor): Tensor {
+  assertTensor('acos', x);
+  return composed([x], () => {
+    const v = floatInput('acos', x);
+    const high = mul(asin(sqrt(mul(sub(1, minimum(maximum(v, 0.5), 1)), 0.5))), 2);
+    const low = sub(Math.PI, mul(asin(sqrt(mul(add(maximum(minimum(v, -0.5), -1), 1), 0.5))), 2));
+    const middle = sub(Math.PI / 2, asin(v));
+    const inDomain = where(gt(v, 0.5), high, where(lt(v, -0.5), low, middle));
+    // Outside [−1, 1] the clamped branches would answer; acos has no value there.
+    return where(gt(abs(v), 1), Number.NaN, inDomain);
+  });
+}
+
+/** True where `t` is negative, −0 included (1/−0 = −∞), as C's atan2 reads signs. */
+function signBitSet(t: Tensor): Tensor {
+  return logicalOr(lt(t, 0), logicalAnd(eq(t, 0), lt(reciprocal(t), 0)));
+}
+
+/**
+ * The angle of the point (x, y) in (−π, π] (torch.atan2(y, x), C's quadrant and signed-zero
+ * rules): atan(y/x), shifted by ±π where x < 0; ±π/2 on the y axis. Both operands infinite gives
+ * NaN (C gives ±π/4 or ±3π/4). On the y axis (x = 0) the gradients are 0.
+ */
+export function atan2(y: TensorOrScalar, x: TensorOrScalar): Tensor {
+  binaryArgs('atan2', y, x);
+  return composed([y as Tensor, x as Tensor], () => {
+    const device = (y instanceof Tensor ? y : (x as Tensor)).device;
+    const yt = y instanceof Tensor ? floatInput('atan2', y) : full([], y, { device });
+    const xt = x instanceof Tensor ? floatInput('atan2', x) : full([], x, { device });
+    const onAxis = eq(xt, 0);
+    const base = atan(div(yt, where(onAxis, 1, xt)));
+    const yNegative = signBitSet(yt);
+    const half = where(yNegative, -Math.PI / 2, Math.PI / 2);
+    const shifted = add(base, where(yNegative, -Math.PI, Math.PI));
+    const xNegative = signBitSet(xt);
+    // On the axis: ±π/2 for y ≠ 0; for y = ±0 the result is ±0 (x = +0) or ±π (x = −0).
+    const axis = where(eq(yt, 0), where(xNegative, where(yNegative, -Math.PI, Math.PI), mul(yt, 0)), half);
+    return where(onAxis, axis, where(lt(xt, 0), shifted, base));
   });
 }
