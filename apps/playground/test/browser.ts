@@ -1,0 +1,25 @@
+import { type Browser, chromium } from 'playwright';
+
+/**
+ * Debian's Chromium (never `playwright install`), overridable with CHROMIUM_PATH, with the flags
+ * that give WebGL2 (ANGLE on SwiftShader) and WebGPU (Dawn's SwiftShader adapter) without a GPU,
+ * as packages/backend-gpujs/vitest.browser.config.ts launches it.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--enable-unsafe-webgpu',
+      '--use-webgpu-adapter=swiftshader',
+      '--enable-features=Vulkan',
+    ],
+  });
+}
