@@ -18,6 +18,7 @@ export { formatDuration, Progress, type ProgressStream } from './callbacks/progr
 export { type EvaluateOptions, evaluate, predict } from './evaluate.js';
 export { type FitOptions, type FitResult, fit } from './fit.js';
 export { accuracyMetric, type Metric } from './metrics.js';
+export { type ExportOnnxOptions, exportOnnx } from './onnx/export.js';
 export {
   CheckpointError,
   decodeSafetensors,

@@ -5,9 +5,9 @@ import {
   CheckpointError,
   decodeSafetensors,
   encodeSafetensors,
+  type IntTensorToWrite,
   parseJsonObject,
   readFloat32,
-  type IntTensorToWrite,
   type TensorToWrite,
 } from './safetensors/format.js';
 import { readInt32 } from './safetensors/state-dict.js';
@@ -50,7 +50,9 @@ export async function hostWeights(
 }
 
 /** New tensors holding host weights (the caller disposes them after `loadStateDict`). */
-export function weightTensors(weights: Readonly<Record<string, TensorToWrite | IntTensorToWrite>>): Record<string, Tensor> {
+export function weightTensors(
+  weights: Readonly<Record<string, TensorToWrite | IntTensorToWrite>>,
+): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
   for (const [name, w] of Object.entries(weights))
     out[name] = fromArray(w.data, [...w.shape], w.dtype === 'I64' ? { dtype: 'int32' } : {});

@@ -1,6 +1,8 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 
+import type { Tensor } from '@backprop/core';
 import { MetricsLogger } from '../callbacks/metrics-logger.js';
+import { type ExportOnnxOptions, exportOnnx } from '../onnx/export.js';
 import {
   type LoadedSafetensors,
   type LoadSafetensorsOptions,
@@ -28,4 +30,14 @@ export function loadSafetensorsFile(path: string, options: LoadSafetensorsOption
 /** A {@link MetricsLogger} appending to the file at `path` (`append`: the file holds earlier epochs). */
 export function metricsFile(path: string, format: 'csv' | 'jsonl', append = false): MetricsLogger {
   return new MetricsLogger({ format, append, write: (text) => appendFileSync(path, text) });
+}
+
+/** Writes `model` as an ONNX file at `path`, atomically (see `exportOnnx`). */
+export async function exportOnnxFile(
+  path: string,
+  model: Parameters<typeof exportOnnx>[0],
+  sampleInput: Tensor,
+  options: ExportOnnxOptions = {},
+): Promise<void> {
+  writeFileAtomic(path, await exportOnnx(model, sampleInput, options));
 }

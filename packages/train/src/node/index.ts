@@ -3,5 +3,5 @@
  * files, safetensors and ONNX files). The browser-safe library is `@backprop/train`.
  */
 export { describeCause, makeOutputFolder, OutputError, type WriterFs, writeFileAtomic } from './atomic.js';
-export { loadSafetensorsFile, metricsFile, saveSafetensorsFile } from './files.js';
+export { exportOnnxFile, loadSafetensorsFile, metricsFile, saveSafetensorsFile } from './files.js';
 export { loadFitCheckpoint, ModelCheckpoint, type ModelCheckpointOptions } from './model-checkpoint.js';

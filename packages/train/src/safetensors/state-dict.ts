@@ -3,9 +3,9 @@ import {
   CheckpointError,
   decodeSafetensors,
   encodeSafetensors,
+  type IntTensorToWrite,
   readFloat32,
   type TensorEntry,
-  type IntTensorToWrite,
   type TensorToWrite,
 } from './format.js';
 

@@ -1,0 +1,169 @@
+import onnxProto from 'onnx-proto';
+
+// onnx-proto is CommonJS: its namespace is the default export under ESM.
+const { onnx } = onnxProto;
+
+export { onnx };
+
+/** An attribute value: a number (float or int by `ints`), numbers, or a string. */
+export type AttributeValue = number | readonly number[] | string;
+
+/** Attribute names whose numbers are integers (everything else numeric is a float). */
+const INT_ATTRIBUTES = new Set([
+  'axis',
+  'axes',
+  'transB',
+  'transA',
+  'kernel_shape',
+  'strides',
+  'pads',
+  'dilations',
+  'group',
+  'ceil_mode',
+  'count_include_pad',
+  'keepdims',
+  'allowzero',
+  'to',
+]);
+
+/**
+ * Builds an ONNX graph node by node: weights become initializers, every intermediate gets a
+ * fresh name, and `model()` wraps it in a ModelProto of the chosen opset.
+ */
+export class GraphBuilder {
+  private readonly nodes: InstanceType<typeof onnx.NodeProto>[] = [];
+  private readonly initializers: InstanceType<typeof onnx.TensorProto>[] = [];
+  private count = 0;
+
+  /** A fresh value name with a readable prefix. */
+  fresh(prefix: string): string {
+    this.count++;
+    return `${prefix}_${this.count}`;
+  }
+
+  /** Adds a float32 initializer (a weight or a constant) and returns its name. */
+  floats(prefix: string, data: ArrayLike<number>, dims: readonly number[]): string {
+    const name = this.fresh(prefix);
+    this.initializers.push(
+      onnx.TensorProto.create({
+        name,
+        dataType: onnx.TensorProto.DataType.FLOAT,
+        dims: [...dims],
+        rawData: new Uint8Array(Float32Array.from(data).buffer),
+      }),
+    );
+    return name;
+  }
+
+  /** Adds an int64 initializer (a shape for Reshape) and returns its name. */
+  int64s(prefix: string, data: readonly number[]): string {
+    const name = this.fresh(prefix);
+    this.initializers.push(
+      onnx.TensorProto.create({
+        name,
+        dataType: onnx.TensorProto.DataType.INT64,
+        dims: [data.length],
+        rawData: new Uint8Array(BigInt64Array.from(data, (v) => BigInt(v)).buffer),
+      }),
+    );
+    return name;
+  }
+
+  /** Adds a node computing `op(inputs)` with `attributes`; returns its output's name. */
+  node(
+    op: string,
+    inputs: readonly string[],
+    attributes: Readonly<Record<string, AttributeValue>> = {},
+  ): string {
+    const output = this.fresh(op.toLowerCase());
+    this.nodes.push(
+      onnx.NodeProto.create({
+        opType: op,
+        name: output,
+        input: [...inputs],
+        output: [output],
+        attribute: Object.entries(attributes).map(([name, value]) => attribute(name, value)),
+      }),
+    );
+    return output;
+  }
+
+  /** Renames the last node's output (the graph output must carry its declared name). */
+  renameLastOutput(from: string, to: string): void {
+    const last = this.nodes[this.nodes.length - 1];
+    if (last === undefined || last.output[0] !== from) {
+      this.nodes.push(onnx.NodeProto.create({ opType: 'Identity', name: to, input: [from], output: [to] }));
+      return;
+    }
+    last.output = [to];
+  }
+
+  /** The finished model: one input and one output with their element types and shapes (`null` dims are symbolic). */
+  model(spec: {
+    readonly opset: number;
+    readonly input: ValueSpec;
+    readonly output: ValueSpec;
+    readonly producer: string;
+  }): Uint8Array {
+    const graph = onnx.GraphProto.create({
+      name: 'backprop',
+      node: this.nodes,
+      initializer: this.initializers,
+      input: [valueInfo(spec.input)],
+      output: [valueInfo(spec.output)],
+    });
+    const model = onnx.ModelProto.create({
+      irVersion: 8,
+      producerName: spec.producer,
+      opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: spec.opset })],
+      graph,
+    });
+    // A plain Uint8Array of its own (in Node protobufjs hands back a Buffer, possibly a slice of a shared pool).
+    return new Uint8Array(onnx.ModelProto.encode(model).finish());
+  }
+}
+
+/** A graph input or output. */
+export interface ValueSpec {
+  readonly name: string;
+  readonly elemType: 'float32' | 'int32' | 'int64';
+  /** Sizes; a string is a symbolic dimension (the batch). */
+  readonly dims: readonly (number | string)[];
+}
+
+const ELEM_TYPES = {
+  float32: onnx.TensorProto.DataType.FLOAT,
+  int32: onnx.TensorProto.DataType.INT32,
+  int64: onnx.TensorProto.DataType.INT64,
+} as const;
+
+function valueInfo(v: ValueSpec): InstanceType<typeof onnx.ValueInfoProto> {
+  return onnx.ValueInfoProto.create({
+    name: v.name,
+    type: onnx.TypeProto.create({
+      tensorType: onnx.TypeProto.Tensor.create({
+        elemType: ELEM_TYPES[v.elemType],
+        shape: onnx.TensorShapeProto.create({
+          dim: v.dims.map((d) =>
+            typeof d === 'string'
+              ? onnx.TensorShapeProto.Dimension.create({ dimParam: d })
+              : onnx.TensorShapeProto.Dimension.create({ dimValue: d }),
+          ),
+        }),
+      }),
+    }),
+  });
+}
+
+function attribute(name: string, value: AttributeValue): InstanceType<typeof onnx.AttributeProto> {
+  const T = onnx.AttributeProto.AttributeType;
+  if (typeof value === 'string')
+    return onnx.AttributeProto.create({ name, type: T.STRING, s: new TextEncoder().encode(value) });
+  if (typeof value === 'number')
+    return INT_ATTRIBUTES.has(name)
+      ? onnx.AttributeProto.create({ name, type: T.INT, i: value })
+      : onnx.AttributeProto.create({ name, type: T.FLOAT, f: value });
+  return INT_ATTRIBUTES.has(name)
+    ? onnx.AttributeProto.create({ name, type: T.INTS, ints: [...value] })
+    : onnx.AttributeProto.create({ name, type: T.FLOATS, floats: [...value] });
+}
