@@ -207,9 +207,12 @@ export class Session {
     return { probabilities: values[0], hidden: values.slice(1) };
   }
 
-  /** The autograd graph of one training step's loss, on the first `samples` training samples. */
-  autogradGraph(samples = 4): Graph {
-    const n = Math.min(samples, this.data.train.numSamples);
+  /**
+   * The autograd graph of one training step's loss, on the first batch-sized slice of the
+   * training data (a batch's shapes, so GPU backends reuse the training step's compiled kernels).
+   */
+  autogradGraph(): Graph {
+    const n = Math.min(this.config.batchSize, this.data.train.numSamples);
     const names = new Map<Tensor, string>(this.model.namedParameters().map(([k, p]) => [p, k]));
     return tidy(() => {
       const x = this.train.x.slice([[0, n]]);

@@ -1,4 +1,15 @@
+import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright';
+
+/** Debian's Chromium, or CHROMIUM_PATH. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Why the browser tests cannot run here, or null when they can. */
+export function chromiumMissing(): string | null {
+  return existsSync(CHROMIUM)
+    ? null
+    : `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
+}
 
 /**
  * Debian's Chromium (never `playwright install`), overridable with CHROMIUM_PATH, with the flags
@@ -7,7 +18,7 @@ import { type Browser, chromium } from 'playwright';
  */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
     args: [
       '--no-sandbox',

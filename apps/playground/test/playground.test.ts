@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundHandle } from '../src/main.js';
-import { launchChromium } from './browser.js';
+import { chromiumMissing, launchChromium } from './browser.js';
 import { serve } from './serve.js';
 
 // The built app (`pnpm test` builds it first), served like any static host would, under a sub-path.
@@ -10,10 +10,14 @@ const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 /** Steps a run may take to reach its accuracy: generous (spirals pass 95% near step 100 here). */
 const STEP_BOUND = 1500;
 
+const missing = chromiumMissing();
+if (missing) console.warn(`SKIPPED playground browser tests: ${missing}`);
+
 let browser: Browser;
 let server: Awaited<ReturnType<typeof serve>>;
 
 beforeAll(async () => {
+  if (missing) return;
   server = await serve(DIST, true);
   browser = await launchChromium();
 });
@@ -85,7 +89,7 @@ declare global {
   }
 }
 
-describe('the built playground in Chromium', () => {
+describe.skipIf(missing !== null)('the built playground in Chromium', () => {
   it('opens a configuration from the URL, autoplays and trains spirals past 95% on cpu; every view is drawn', async () => {
     const page = await open('?dataset=spirals&backend=cpu&autoplay=1&stepsPerFrame=25');
     await page.waitForFunction(

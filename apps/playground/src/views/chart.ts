@@ -66,6 +66,11 @@ export function drawChart(
     });
     ctx.stroke();
     ctx.fillStyle = s.color;
+    // A single point draws no line: mark it.
+    if (usable[i].length === 1) {
+      const [x, y] = usable[i][0];
+      ctx.fillRect(X(x) - 2, Y(f(y)) - 2, 4, 4);
+    }
     ctx.fillText(s.label, width - pad.right - 90, pad.top + 12 + 14 * i);
   });
 }
