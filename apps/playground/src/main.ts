@@ -267,6 +267,26 @@ $('reset').addEventListener('click', () => {
   setPlaying(false);
   void handle.reset();
 });
+$('save').addEventListener('click', () => {
+  void exclusive(async () => {
+    const bytes = await (session as Session).saveWeights(serializeConfig(config));
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(
+      new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
+    );
+    link.download = `playground-${config.dataset}-step${handle.step}.safetensors`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  });
+});
+$<HTMLInputElement>('load').addEventListener('change', (event) => {
+  const file = (event.target as HTMLInputElement).files?.[0];
+  if (!file) return;
+  void exclusive(async () => {
+    (session as Session).loadWeights(new Uint8Array(await file.arrayBuffer()));
+    await refresh();
+  });
+});
 form.addEventListener('change', () => {
   const next = parseConfig(formQuery(form));
   const changed = (Object.keys(next) as (keyof PlaygroundConfig)[]).filter(

@@ -15,6 +15,7 @@ import {
 import type { ClassificationData } from '@backprop/data';
 import { Linear, type Sequential } from '@backprop/nn';
 import type { LRScheduler, Optimizer } from '@backprop/optim';
+import { loadSafetensors, saveSafetensors } from '@backprop/train';
 import { readsSynchronously, startBackend } from './backends.js';
 import type { BackendChoice, PlaygroundConfig } from './config.js';
 import type { PlaygroundData } from './data.js';
@@ -221,6 +222,24 @@ export class Session {
     });
   }
 
+  /** The weights as a safetensors file, with the configuration's query string and the step as metadata. */
+  saveWeights(query: string): Promise<Uint8Array> {
+    return saveSafetensors(this.model.stateDict(), { metadata: { config: query, step: String(this.step) } });
+  }
+
+  /**
+   * Loads weights saved by {@link Session.saveWeights} (or any safetensors file with the same names
+   * and shapes) into the model; a mismatch throws the model's own error, naming the keys.
+   */
+  loadWeights(bytes: Uint8Array): void {
+    const { tensors } = loadSafetensors(bytes, { device: this.backend.name });
+    try {
+      this.model.loadStateDict(tensors);
+    } finally {
+      for (const t of Object.values(tensors)) t.dispose();
+    }
+  }
+
   /** A fingerprint of the weights (sum of |w| over all parameters), to check a move kept them. */
   async weightChecksum(): Promise<number> {
     const total = tidy(() => stack(this.model.parameters().map((p) => p.abs().sum())).sum());
@@ -242,6 +261,8 @@ export class Session {
     if (readsSynchronously(this.backend)) {
       this.model.to(target);
       await setBackend(target);
+      // The optimizer's buffers are re-created on each parameter's (new) backend.
+      this.optimizer.loadStateDict(optimizerState);
     } else {
       const weights = await Promise.all(
         Object.entries(this.model.stateDict()).map(async ([key, t]) => [key, t, await t.data()] as const),
@@ -257,9 +278,10 @@ export class Session {
       for (const [, t] of uploaded) t.dispose();
       old.dispose();
       this.optimizer = buildOptimizer(this.config, this.model.parameters());
+      // The state first: a schedule resumed mid-run needs the groups' initial learning rates.
+      this.optimizer.loadStateDict(optimizerState);
       this.scheduler = buildScheduler(this.config, this.optimizer, this.step - 1);
     }
-    this.optimizer.loadStateDict(optimizerState);
     for (const part of [this.train, this.test]) {
       part.x.dispose();
       part.y.dispose();

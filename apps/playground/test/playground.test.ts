@@ -91,7 +91,7 @@ declare global {
 
 describe.skipIf(missing !== null)('the built playground in Chromium', () => {
   it('opens a configuration from the URL, autoplays and trains spirals past 95% on cpu; every view is drawn', async () => {
-    const page = await open('?dataset=spirals&backend=cpu&autoplay=1&stepsPerFrame=25');
+    const page = await open('?dataset=spirals&backend=cpu&autoplay=1&stepsPerFrame=50');
     await page.waitForFunction(
       () => window.__playground.accuracy >= 0.95 || window.__playground.step >= 1500,
       null,
@@ -148,7 +148,7 @@ describe.skipIf(missing !== null)('the built playground in Chromium', () => {
     await page.close();
   });
 
-  it('round-trips the configuration through the URL and the form', async () => {
+  it('round-trips the configuration through the URL and the form, and the weights through safetensors', async () => {
     const query =
       '?dataset=moons&samples=200&noise=0.3&testSplit=0.25&hidden=8-4&activation=tanh&loss=mse&optimizer=momentum&lr=0.05&schedule=cosine&batchSize=32&l2=0.001&seed=7';
     const page = await open(query);
@@ -172,6 +172,16 @@ describe.skipIf(missing !== null)('the built playground in Chromium', () => {
     expect(params(page.url())).toEqual(params(query));
     expect(await page.inputValue('#cfg-hidden')).toBe('8-4');
     expect(await page.inputValue('#cfg-activation')).toBe('tanh');
+    // Save downloads the weights as safetensors; Load puts them back after a reset.
+    await page.evaluate(() => window.__playground.train(20));
+    const trained = await page.evaluate(() => window.__playground.weightChecksum());
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+    expect(download.suggestedFilename()).toBe('playground-moons-step20.safetensors');
+    await page.evaluate(() => window.__playground.reset());
+    expect(await page.evaluate(() => window.__playground.weightChecksum())).not.toBeCloseTo(trained, 3);
+    await page.setInputFiles('#load', await download.path());
+    // The page queues the load (its change handler runs as the files are set); the checksum queues behind it.
+    expect(await page.evaluate(() => window.__playground.weightChecksum())).toBeCloseTo(trained, 4);
     // A change in the form rebuilds the model and lands in the URL.
     await page.selectOption('#cfg-activation', 'gelu');
     await page.waitForFunction(() => window.__playground.config.activation === 'gelu', null, { timeout: 0 });
