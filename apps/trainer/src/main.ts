@@ -10,6 +10,7 @@ import { OutputError } from './checkpoint/atomic.js';
 import { CheckpointError } from './checkpoint/safetensors.js';
 import { evalCommand } from './commands/eval.js';
 import { experimentCommand } from './commands/experiment.js';
+import { exportCommand } from './commands/export.js';
 import { COMMANDS, mainHelp } from './commands/help.js';
 import { infoCommand } from './commands/info.js';
 import { InputError, predictCommand } from './commands/predict.js';
@@ -24,6 +25,7 @@ const HANDLERS: Record<string, (argv: readonly string[], io: Io) => Promise<numb
   resume: resumeCommand,
   info: infoCommand,
   experiment: experimentCommand,
+  export: exportCommand,
 };
 
 /** Runs the trainer with `argv` (without `node` and the script); returns the exit code. */

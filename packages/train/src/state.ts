@@ -1,6 +1,6 @@
 import { fromArray, type GeneratorState, type Tensor } from '@backprop/core';
 import type { OptimizerStateDict, SchedulerStateDict } from '@backprop/optim';
-import type { EpochLogs } from './callbacks/callback.js';
+import type { EpochLogs } from './logs.js';
 import {
   CheckpointError,
   decodeSafetensors,

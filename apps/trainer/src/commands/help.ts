@@ -7,6 +7,7 @@ import {
   RESUME_OPTIONS,
   TRAIN_OPTIONS,
 } from '../config.js';
+import { EXPORT_OPTIONS } from './export-options.js';
 
 /** What `--help` says about a command. */
 interface CommandHelp {
@@ -72,6 +73,17 @@ export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     summary: 'List the backends, data sets, activations, losses, optimizers, schedules and experiments.',
     options: INFO_OPTIONS,
     examples: ['backprop-trainer info', 'backprop-trainer info --json'],
+  },
+  export: {
+    brief: "write a run's model as ONNX (for ONNX Runtime) or a PyTorch-style safetensors file",
+    usage: 'export RUN_FOLDER|CHECKPOINT --onnx|--safetensors [options]',
+    summary:
+      "Export a checkpoint's model: --onnx writes model.onnx (opset 17, evaluation mode, any batch size) for ONNX Runtime; --safetensors writes the weights alone with PyTorch's names, for load_state_dict.",
+    options: EXPORT_OPTIONS,
+    examples: [
+      'backprop-trainer export runs/mnist-20250101-120000 --onnx',
+      'backprop-trainer export runs/mine --safetensors --out mine.safetensors',
+    ],
   },
   experiment: {
     brief: "the study notes' experiments: vanishing, activations, depth-width",

@@ -1,15 +1,10 @@
 import type { Tensor } from '@backprop/core';
 import type { Module } from '@backprop/nn';
 import type { Optimizer } from '@backprop/optim';
+import type { EpochLogs, Logs } from '../logs.js';
 import type { FitState } from '../state.js';
 
-/** Numbers by name: `loss`, each metric, `val_loss` and `val_<metric>` after validation, `lr`. */
-export type Logs = Record<string, number>;
-
-/** One row of the history `fit` returns: the epoch (1-based) and its logs. */
-export interface EpochLogs extends Logs {
-  readonly epoch: number;
-}
+export type { EpochLogs, Logs };
 
 /** What a callback sees of the run, passed to every hook. */
 export interface FitContext {
