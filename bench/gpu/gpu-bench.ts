@@ -8,6 +8,7 @@
  *
  *   node --conditions=source --import tsx gpu/gpu-bench.ts [--quick] [--only=matmul,webgpu] [--out=DIR] [--budget=450]
  *
+ * `--report` rebuilds summary.json and RESULTS.md from the output folder's runs.json.
  * `--quick` runs small sizes (matmul 128 and 256, MLP batch 1024, 2 epochs; 1200 s budget) to check the
  * script on a machine without a GPU.
  */
@@ -88,6 +89,12 @@ async function main(): Promise<void> {
   const outDir = resolve(value('out') ?? resolve(benchDir, 'results', quick ? 'gpu/quick' : 'gpu'));
   // 450 s keeps a GPU run under 8 minutes; software paths (--quick) need longer.
   const budgetSeconds = Number(value('budget') ?? (quick ? 1200 : 450));
+  if (argv.includes('--report')) {
+    // Rebuilds the report from the runs.json a run wrote into the output folder.
+    const { machine, records } = JSON.parse(readFileSync(resolve(outDir, 'runs.json'), 'utf8'));
+    console.log(writeGpuReport(outDir, machine, records, gpuCases(quick), gpuPlan(quick)));
+    return;
+  }
   const cases = gpuCases(quick).filter((c) => only.length === 0 || only.every((o) => c.id.includes(o)));
   const env = process.env;
   const machine: MachineInfo & GpuMachine = {

@@ -28,6 +28,12 @@ const LABEL: Record<string, string> = {
   headlessgl: 'backprop gpujs (headlessgl: headless-gl, GLX)',
 };
 
+/** GFLOP/s with one decimal, or two significant digits below 10 (software paths run at 0.0x). */
+function fmtGflops(v: number | undefined): string {
+  if (v === undefined) return '—';
+  return v >= 10 ? v.toFixed(1) : v.toPrecision(2);
+}
+
 function resultOf(records: RunRecord[], id: string): CaseResult | undefined {
   return records.find((r) => r.id === id)?.result;
 }
@@ -74,7 +80,7 @@ export function writeGpuReport(
       goal: '≥ 1000',
       value: webgpu2048,
       met: webgpu2048 !== null && webgpu2048 >= 1000,
-      fmt: (v: number) => v.toFixed(1),
+      fmt: fmtGflops,
     },
     {
       what: 'issue 16: MLP training samples/s at batch 1024, best gpujs mode ÷ cpu backend',
@@ -108,7 +114,7 @@ export function writeGpuReport(
       .filter((m) => m.maxAbsDiff !== null)
       .map((m) => `${m.size}: ${m.maxAbsDiff!.toExponential(1)}`);
     out(
-      `| ${LABEL[backend]} | ${plan.sizes.map((n) => gflops(backend, n)?.toFixed(1) ?? '—').join(' | ')} | ${diffs.join(', ') || '—'} |`,
+      `| ${LABEL[backend]} | ${plan.sizes.map((n) => fmtGflops(gflops(backend, n))).join(' | ')} | ${diffs.join(', ') || '—'} |`,
     );
   }
   out();
