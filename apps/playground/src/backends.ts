@@ -1,24 +1,18 @@
 import '@backprop/backend-cpu';
-import '@backprop/backend-gpujs';
 import type { CpuBackend } from '@backprop/backend-cpu';
-import { type GpujsBackend, gpujsBackend } from '@backprop/backend-gpujs';
-import { type Backend, initBackend, listBackends, registerBackend } from '@backprop/core';
+import type { GpujsBackend } from '@backprop/backend-gpujs';
+import { type Backend, initBackend } from '@backprop/core';
 import type { BackendChoice } from './config.js';
-
-// `gpujs` (registered by its package) lets gpu.js choose: WebGL2 in a browser. WebGPU is a
-// separate backend, because its mode is chosen when the backend is built.
-if (!listBackends().includes('webgpu')) {
-  registerBackend('webgpu', () => gpujsBackend({ mode: 'webgpu', name: 'webgpu' }), 0.1);
-}
 
 /** Starts a backend once (so tensors can be created or moved there); says why when it cannot. */
 export async function startBackend(name: BackendChoice): Promise<void> {
+  if (name !== 'cpu') await import('./gpu-backends.js');
   await initBackend(name);
 }
 
 /**
- * What actually runs, in words for the page and the tests: `cpu (4 threads)`, `gpujs webgl2`,
- * `webgpu webgpu`. `mode` is gpu.js's resolved mode, or `cpu`.
+ * What actually runs, for the page and the tests: the backend's name, gpu.js's resolved mode
+ * (`webgl2`, `webgpu`, …; `cpu` for the CPU backend) and a line of detail (the threads in use).
  */
 export function describeBackend(backend: Backend): { name: string; mode: string; detail: string } {
   const gpu = backend as Partial<GpujsBackend>;
