@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // an empty project outside the workspace, type-checked by `tsc --strict` with a default
 // configuration, and run as ESM and as CommonJS.
 const root = resolve(import.meta.dirname, '../../..');
-const packed = ['core', 'backend-cpu', 'backend-gpujs', 'nn', 'losses', 'optim', 'data'];
+const packed = ['core', 'backend-cpu', 'backend-gpujs', 'nn', 'losses', 'optim', 'data', 'train'];
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
 let dir = '';
 
@@ -20,6 +20,8 @@ import { loadIris, standardize } from '@backprop/data';
 import { crossEntropy } from '@backprop/losses';
 import { mlp } from '@backprop/nn';
 import { SGD } from '@backprop/optim';
+import { accuracyMetric } from '@backprop/train';
+import { ModelCheckpoint } from '@backprop/train/node';
 
 manualSeed(0);
 const x: Tensor = tensor([[1, 2], [3, 4]], { requiresGrad: true });
@@ -46,7 +48,9 @@ for (let step = 0; step < 20; step++) {
     }),
   );
 }
-console.log(JSON.stringify({ backend: getBackend(), gpujs: GPUJS_PRIORITY, loss: loss.item(), grad, losses }));
+const train: number = accuracyMetric(tensor([[0, 1], [1, 0]]), tensor([1, 1], { dtype: 'int32' })).item();
+const checkpoints: string = new ModelCheckpoint({ dir: 'runs' }).path('best');
+console.log(JSON.stringify({ backend: getBackend(), gpujs: GPUJS_PRIORITY, loss: loss.item(), grad, losses, train, checkpoints }));
 `;
 
 /** A default configuration: only `strict`, the module settings and `target es2022` (so its default lib). */
@@ -131,6 +135,8 @@ describe('the published packages', () => {
     expect(out.losses).toHaveLength(20);
     expect(out.losses[0]).toBeGreaterThan(0.9);
     expect(out.losses[19]).toBeLessThan(out.losses[0] * 0.6);
+    expect(out.train).toBe(0.5);
+    expect(out.checkpoints).toBe(join('runs', 'best.safetensors'));
   });
 
   it('load iris from a CommonJS program', () => {
