@@ -69,7 +69,10 @@ function run(cmd: string, args: string[]): string {
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'backprop-pack-'));
   for (const name of packed) {
-    execFileSync('pnpm', ['pack', '--pack-destination', dir], { cwd: join(root, 'packages', name), stdio: 'pipe' });
+    execFileSync('pnpm', ['pack', '--pack-destination', dir], {
+      cwd: join(root, 'packages', name),
+      stdio: 'pipe',
+    });
   }
   const tarballs = readdirSync(dir).filter((f) => f.endsWith('.tgz'));
   expect(tarballs).toHaveLength(packed.length);
@@ -107,7 +110,10 @@ describe('the published packages', () => {
     writeFileSync(join(dir, 'main.mts'), program);
     writeFileSync(
       join(dir, 'tsconfig.node16.json'),
-      tsconfig({ module: 'node16', moduleResolution: 'node16', outDir: 'out' }).replace('}}', '}, "files": ["main.mts"]}'),
+      tsconfig({ module: 'node16', moduleResolution: 'node16', outDir: 'out' }).replace(
+        '}}',
+        '}, "files": ["main.mts"]}',
+      ),
     );
     expect(run('node', [tsc, '-p', 'tsconfig.node16.json', '--noEmit'])).toBe('');
   });
