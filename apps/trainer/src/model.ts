@@ -1,10 +1,15 @@
 import { oneHot, type Tensor } from '@backprop/core';
 import { bceWithLogits, crossEntropy, mse, multiMargin } from '@backprop/losses';
 import { mlp, type Sequential } from '@backprop/nn';
-import { type LossName, nnActivation } from './config.js';
+import { type LossName, type ModelName, nnActivation } from './config.js';
+import { buildLenet, describeLenet, lenetParameterShapes } from './lenet.js';
 
 /** The architecture, saved in checkpoints so a model can be rebuilt before its weights load. */
 export interface ModelConfig {
+  /** `mlp` or `lenet`. */
+  readonly architecture: ModelName;
+  /** [height, width] of the images LeNet reads; null for an MLP. */
+  readonly imageShape: readonly number[] | null;
   readonly inputSize: number;
   readonly hidden: readonly number[];
   readonly outputSize: number;
@@ -16,6 +21,7 @@ export interface ModelConfig {
 
 /** An MLP: Linear → activation, repeated, then Linear to one output per class (logits). */
 export function buildModel(c: ModelConfig): Sequential {
+  if (c.architecture === 'lenet') return buildLenet(lenetShape(c));
   return mlp({ sizes: [c.inputSize, ...c.hidden, c.outputSize], activation: nnActivation(c.activation) });
 }
 
@@ -31,6 +37,8 @@ const ACTIVATION_PARAMETERS: Readonly<Record<string, Readonly<Record<string, rea
  * (`0.weight`: the first Linear's, PyTorch's `[out, in]` layout).
  */
 export function parameterShapes(c: ModelConfig): { name: string; shape: number[] }[] {
+  if (c.architecture === 'lenet')
+    return lenetParameterShapes(lenetShape(c), Object.entries(ACTIVATION_PARAMETERS[c.activation] ?? {}));
   const sizes = [c.inputSize, ...c.hidden, c.outputSize];
   const out: { name: string; shape: number[] }[] = [];
   const extra = Object.entries(ACTIVATION_PARAMETERS[c.activation] ?? {});
@@ -47,10 +55,24 @@ export function parameterShapes(c: ModelConfig): { name: string; shape: number[]
   return out;
 }
 
-/** `784-128-10 relu`: the shape of a model in one line. */
+/** `MLP 784-128-10 relu` or `LeNet-5 28×28 → …`: the shape of a model in one line. */
 export function describeModel(c: ModelConfig): string {
+  if (c.architecture === 'lenet') return describeLenet(lenetShape(c));
   const act = c.hidden.length > 0 ? ` ${c.activation}` : ' (linear)';
-  return `${[c.inputSize, ...c.hidden, c.outputSize].join('-')}${act}`;
+  return `MLP ${[c.inputSize, ...c.hidden, c.outputSize].join('-')}${act}`;
+}
+
+function lenetShape(c: ModelConfig): {
+  imageShape: readonly [number, number];
+  outputSize: number;
+  activation: string;
+} {
+  if (c.imageShape === null) throw new Error('a LeNet model config needs its imageShape');
+  return {
+    imageShape: [c.imageShape[0], c.imageShape[1]],
+    outputSize: c.outputSize,
+    activation: c.activation,
+  };
 }
 
 /**

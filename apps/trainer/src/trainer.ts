@@ -147,12 +147,20 @@ export function createScheduler(
 /** The model's architecture for a configuration and data set. */
 export function modelConfigFor(config: TrainConfig, data: LoadedData): ModelConfig {
   return {
+    architecture: config.architecture,
+    imageShape: config.architecture === 'lenet' ? imageShapeOf(data) : null,
     inputSize: data.input.numFeatures,
     hidden: config.hidden,
     outputSize: data.input.classNames.length,
     activation: config.activation,
     loss: config.loss,
   };
+}
+
+function imageShapeOf(data: LoadedData): [number, number] {
+  const shape = data.input.imageShape;
+  if (shape === null) throw new Error(`${data.name} has no image shape for LeNet`);
+  return [shape[0], shape[1]];
 }
 
 /** Lets the event loop run (a SIGINT handler, stream writes) between synchronous batches. */

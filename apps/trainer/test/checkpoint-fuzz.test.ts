@@ -763,18 +763,29 @@ describe('checkpoint fuzzing', () => {
 describe('the parameter layout checked before building', () => {
   it('matches the built model for every activation, in the optimizer order', () => {
     for (const activation of ACTIVATIONS) {
-      const config = {
+      const mlpConfig = {
+        architecture: 'mlp' as const,
+        imageShape: null,
         inputSize: 3,
         hidden: [4, 2],
         outputSize: 2,
         activation,
         loss: 'cross-entropy' as const,
       };
-      const model = buildModel(config);
-      const built = Object.entries(model.stateDict()).map(([name, t]) => ({ name, shape: [...t.shape] }));
-      expect(parameterShapes(config), activation).toEqual(built);
-      expect(model.parameters().map((p) => [...p.shape])).toEqual(built.map((p) => p.shape));
-      for (const p of model.parameters()) p.dispose();
+      const lenetConfig = {
+        ...mlpConfig,
+        architecture: 'lenet' as const,
+        imageShape: [28, 28],
+        inputSize: 784,
+        hidden: [],
+      };
+      for (const config of [mlpConfig, lenetConfig]) {
+        const model = buildModel(config);
+        const built = Object.entries(model.stateDict()).map(([name, t]) => ({ name, shape: [...t.shape] }));
+        expect(parameterShapes(config), activation).toEqual(built);
+        expect(model.parameters().map((p) => [...p.shape])).toEqual(built.map((p) => p.shape));
+        for (const p of model.parameters()) p.dispose();
+      }
     }
   });
 });

@@ -14,6 +14,7 @@ import {
   DATASETS,
   LOSSES,
   MAX_EPOCHS,
+  MODELS,
   OPTIMIZERS,
   type OptimizerName,
   SCHEDULES,
@@ -124,7 +125,10 @@ const datasetField = string({
   what: `one of ${DATASETS.join(', ')} or csv:/ABSOLUTE/PATH`,
 });
 
+const imageShapeField = nullable(array(integer(1, 4096), { length: 2 }));
+
 const configSchema = object({
+  architecture: oneOf(MODELS),
   backend: oneOf(BACKENDS),
   dataset: datasetField,
   target: nullable(string({ maxLength: 1000 })),
@@ -146,6 +150,8 @@ const configSchema = object({
 });
 
 const modelSchema = object({
+  architecture: oneOf(MODELS),
+  imageShape: imageShapeField,
   inputSize: integer(1, 2 ** 24),
   hidden: array(integer(1, MAX_WIDTH), { max: MAX_LAYERS }),
   outputSize: integer(1, MAX_WIDTH),
@@ -355,6 +361,23 @@ type Meta = ReturnType<typeof metaSchema>;
 
 /** The model, the configuration and the input description, which say the same things twice, agree. */
 function checkModelAndInput({ config, model, input }: Meta): void {
+  if (model.architecture !== config.architecture)
+    fail(
+      'checkpoint.model.architecture',
+      model.architecture,
+      `config.architecture ${show(config.architecture)}`,
+    );
+  if (
+    model.architecture === 'lenet' &&
+    (model.imageShape === null || !sameList(model.imageShape, input.imageShape ?? []))
+  )
+    fail(
+      'checkpoint.model.imageShape',
+      model.imageShape,
+      `the input's image shape ${show(input.imageShape)}`,
+    );
+  if (model.architecture === 'mlp' && model.imageShape !== null)
+    fail('checkpoint.model.imageShape', model.imageShape, 'null for an MLP');
   if (!sameList(model.hidden, config.hidden))
     fail('checkpoint.model.hidden', model.hidden, `the same widths as config.hidden ${show(config.hidden)}`);
   if (model.activation !== config.activation)

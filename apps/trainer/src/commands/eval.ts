@@ -70,7 +70,7 @@ export async function evalCommand(argv: readonly string[], io: Io): Promise<numb
     io.stdout.write(`accuracy ${percent(result.accuracy)}\n`);
   } else {
     io.stdout.write(
-      `Checkpoint ${checkpoint.path}: MLP ${describeModel(meta.model)} trained ${meta.progress.epoch} epochs on ${displayDataset(meta.config.dataset)}\n` +
+      `Checkpoint ${checkpoint.path}: ${describeModel(meta.model)} trained ${meta.progress.epoch} epochs on ${displayDataset(meta.config.dataset)}\n` +
         `Evaluated on ${label}\n\n` +
         `accuracy ${percent(result.accuracy)}  loss ${result.loss.toFixed(4)}\n\n` +
         `Confusion matrix (rows: true class, columns: predicted)\n${confusionText(result.confusion, meta.input.classNames)}\n`,

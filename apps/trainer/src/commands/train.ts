@@ -76,7 +76,7 @@ export async function runTraining(run: TrainingRun, io: Io, output: RunOutput): 
   const parameters = run.model.parameterCount();
   const resumed = run.progress.step > 0;
   say(
-    `${resumed ? 'Resuming' : 'Training'} MLP ${describeModel(run.modelConfig)} (${parameters.toLocaleString('en-US')} parameters) ` +
+    `${resumed ? 'Resuming' : 'Training'} ${describeModel(run.modelConfig)} (${parameters.toLocaleString('en-US')} parameters) ` +
       `on ${displayDataset(config.dataset)}: ${data.train.numSamples.toLocaleString('en-US')} training, ` +
       `${data.test.numSamples.toLocaleString('en-US')} held-out samples`,
   );
@@ -146,7 +146,7 @@ export async function runTraining(run: TrainingRun, io: Io, output: RunOutput): 
   writeFileAtomic(
     files.report,
     runReport({
-      title: `backprop-trainer: ${displayDataset(config.dataset)}, MLP ${describeModel(run.modelConfig)}`,
+      title: `backprop-trainer: ${displayDataset(config.dataset)}, ${describeModel(run.modelConfig)}`,
       config,
       model: run.modelConfig,
       parameters,

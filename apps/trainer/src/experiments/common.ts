@@ -88,6 +88,8 @@ export function activationGain(activation: string): number {
 export function seededMlp(seed: number, sizes: readonly number[], activation: string): Sequential {
   manualSeed(seed);
   const model = buildModel({
+    architecture: 'mlp',
+    imageShape: null,
     inputSize: sizes[0],
     hidden: sizes.slice(1, -1),
     outputSize: sizes[sizes.length - 1],

@@ -119,7 +119,7 @@ export function runReport(r: RunReportInput): string {
     title: r.title,
     summary: [
       ['data set', `${displayDataset(r.config.dataset)} (${r.evaluatedLabel})`],
-      ['model', `MLP ${describeModel(r.model)}, ${r.parameters.toLocaleString('en-US')} parameters`],
+      ['model', `${describeModel(r.model)}, ${r.parameters.toLocaleString('en-US')} parameters`],
       ['loss', r.config.loss],
       ['optimizer', describeOptimizer(r.config)],
       [
