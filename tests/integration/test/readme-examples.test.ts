@@ -11,6 +11,7 @@ const scratch = join(import.meta.dirname, '../.readme-examples');
 /** Output lines a README promises (substrings of what its example logs). */
 const promised: Record<string, string[]> = {
   'packages/core/README.md': ['14 [ [ 4, 0 ], [ 6, 0 ] ]', '\n1'],
+  'packages/train/README.md': ['[ 1, 2, 3, 4 ]', '[ 32, 10 ]'],
 };
 
 /** READMEs whose examples are vitest files rather than programs: they run as those packages' own tests. */
