@@ -87,6 +87,8 @@ describe('a spirals run', () => {
       epochs: 40,
     });
     expect(meta.model).toEqual({
+      architecture: 'mlp',
+      imageShape: null,
       inputSize: 2,
       hidden: [64, 64],
       outputSize: 3,
