@@ -15,12 +15,13 @@ import { formatShape, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkBoolean, checkOptions } from '../validate.js';
 import { cast } from './cast.js';
-import { eq, gt, logicalNot, lt, ne, where } from './compare.js';
+import { eq, ge, gt, logicalNot, lt, ne, where } from './compare.js';
 import { assertTensor } from './compose.js';
 import { arange, full, tensor } from './creation.js';
 import { detach } from './device.js';
 import { takeAlongAxis } from './indexing.js';
 import { concat } from './join.js';
+import { logicalAnd, logicalOr } from './logic.js';
 import { broadcastTo, permute, reshape } from './movement.js';
 import { type SliceRange, slice } from './slice.js';
 
@@ -50,8 +51,20 @@ function along(x: Tensor, axis: number, range: SliceRange): Tensor {
   return slice(x, ranges);
 }
 
-/** Whether (a, ia) comes before (b, ib): by value (NaN greatest), then by position. */
-function before(a: Tensor, ia: Tensor, b: Tensor, ib: Tensor, descending: boolean, float: boolean): Tensor {
+/**
+ * Whether (a, ia) comes before (b, ib): by value (NaN greatest), then by position. Positions from
+ * `n` on are padding, which comes after every element: decided by position, not by a sentinel
+ * value, since WGSL may assume there are no NaNs or infinities.
+ */
+function before(
+  a: Tensor,
+  ia: Tensor,
+  b: Tensor,
+  ib: Tensor,
+  n: number,
+  descending: boolean,
+  float: boolean,
+): Tensor {
   let first = descending ? gt(a, b) : lt(a, b);
   let same = eq(a, b);
   if (float) {
@@ -60,7 +73,11 @@ function before(a: Tensor, ia: Tensor, b: Tensor, ib: Tensor, descending: boolea
     first = descending ? where(nanA, logicalNot(nanB), first) : where(nanB, logicalNot(nanA), first);
     same = where(nanA, nanB, same);
   }
-  return where(same, lt(ia, ib), first);
+  const byValue = where(same, lt(ia, ib), first);
+  const padA = ge(ia, n);
+  const padB = ge(ib, n);
+  // A padding slot never comes first; a real element comes before a padding slot.
+  return where(logicalOr(padA, padB), logicalAnd(lt(ia, ib), padB), byValue);
 }
 
 /** The permutation that sorts `x` along `axis` (int32, x's shape), stable. */
@@ -77,15 +94,8 @@ function sortPermutation(x: Tensor, axis: number, descending: boolean): Tensor {
       while (size < n) size *= 2;
       let v = reshape(moved, [batch, n]);
       if (size > n) {
-        // Padding sorts last: NaN ascending (ties with real NaNs go by position), the minimum descending.
-        const sentinel = float
-          ? descending
-            ? Number.NEGATIVE_INFINITY
-            : Number.NaN
-          : descending
-            ? -(2 ** 31)
-            : 2 ** 31 - 1;
-        v = concat([v, full([batch, size - n], sentinel, { dtype: keys.dtype, device: x.device })], 1);
+        // The padding's value is irrelevant: `before` orders padding by position.
+        v = concat([v, full([batch, size - n], 0, { dtype: keys.dtype, device: x.device })], 1);
       }
       let idx = broadcastTo(arange(0, size, 1, { dtype: 'int32', device: x.device }), [batch, size]);
       for (let k = 2; k <= size; k *= 2) {
@@ -100,7 +110,7 @@ function sortPermutation(x: Tensor, axis: number, descending: boolean): Tensor {
           // Blocks whose bit k is clear sort up, the others down (the bitonic pattern).
           const upMask = Array.from({ length: blocks }, (_, b) => ((b * 2 * j) & k) === 0);
           const up = tensor(upMask, { dtype: 'bool', device: x.device, shape: [1, blocks, 1, 1] });
-          const ordered = before(lo, ilo, hi, ihi, descending, float);
+          const ordered = before(lo, ilo, hi, ihi, n, descending, float);
           const swap = where(up, logicalNot(ordered), ordered);
           v = reshape(concat([where(swap, hi, lo), where(swap, lo, hi)], 2), [batch, size]);
           idx = reshape(concat([where(swap, ihi, ilo), where(swap, ilo, ihi)], 2), [batch, size]);
