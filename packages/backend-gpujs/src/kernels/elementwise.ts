@@ -151,7 +151,12 @@ const UNARY: Record<UnaryOp, (x: string) => string[]> = {
     '}',
   ],
   expm1: (x) => expm1Lines(x, 'y', 'mu'),
-  asin: (x) => [`y = Math.asin(${x});`],
+  asin: (x) => [
+    // asin x = atan(x / √((1 − x)(1 + x))): Mesa's GLSL asin is off by up to 3e-4, its atan is not.
+    // NaN past ±1 from runtime arithmetic (0/0), as logLines does: GL's sqrt of a negative is unspecified.
+    `let ad = Math.sqrt(Math.abs((1 - ${x}) * (1 + ${x})));`,
+    `if (Math.abs(${x}) > 1) { y = (${x} - ${x}) / (${x} - ${x}); } else if (ad == 0) { y = ${x} * 1.5707963267948966; } else { y = Math.atan(${x} / ad); }`,
+  ],
   atan: (x) => [`y = Math.atan(${x});`],
 };
 
