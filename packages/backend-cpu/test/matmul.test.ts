@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gemmScalar, matmulPath } from '../src/kernels/matmul.js';
+import { gemm, javascriptKernel, matmulPath } from '../src/kernels/matmul.js';
 import { backend, input, output, randomValues } from './helpers.js';
 
 /**
@@ -128,26 +128,21 @@ describe('the JavaScript matmul path (where WebAssembly SIMD is missing or block
     it(c.name, () => {
       const out = new Float32Array(c.batch * c.m * c.n);
       const [m, k, n] = [c.m, c.k, c.n];
+      const kernel = javascriptKernel();
       for (let s = 0; s < c.batch; s++) {
-        gemmScalar(
-          m,
-          n,
-          k,
-          {
-            data: Float32Array.from(c.a),
-            offset: s * m * k,
-            rowStride: c.transposeA ? 1 : k,
-            colStride: c.transposeA ? m : 1,
-          },
-          {
-            data: Float32Array.from(c.b),
-            offset: s * k * n,
-            rowStride: c.transposeB ? 1 : n,
-            colStride: c.transposeB ? k : 1,
-          },
-          out,
-          s * m * n,
-        );
+        const a = {
+          data: Float32Array.from(c.a),
+          offset: s * m * k,
+          rowStride: c.transposeA ? 1 : k,
+          colStride: c.transposeA ? m : 1,
+        };
+        const b = {
+          data: Float32Array.from(c.b),
+          offset: s * k * n,
+          rowStride: c.transposeB ? 1 : n,
+          colStride: c.transposeB ? k : 1,
+        };
+        gemm({ m, n, k, a, b, c: out, cOffset: s * m * n }, null, kernel);
       }
       // Double-precision running sums: only the final rounding to float32 remains.
       expectWithin(out, c.value, c.magnitude, 2e-7);

@@ -1,8 +1,9 @@
-import { add, div, maximum, mul, neg, sqrt, sub, type Tensor, zerosLike } from '@backprop/core';
-import { type BaseOptions, Optimizer, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+import { add, div, maximum, mul, sqrt, sub, type Tensor, zerosLike } from '@backprop/core';
+import { MomentOptimizer, type MomentOptions } from './moments.js';
+import type { ParamGroup, ParamState, Params } from './optimizer.js';
 import { BOOLEAN, NON_NEGATIVE, POSITIVE, pair, UNIT_OPEN } from './validate.js';
 
-export interface AdamOptions extends BaseOptions {
+export interface AdamOptions extends MomentOptions {
   /** Learning rate (default 1e-3). */
   lr: number;
   /** Decay rates of the first and second moment estimates (default [0.9, 0.999]). */
@@ -42,7 +43,7 @@ function adamSpec(name: string, weightDecay: number) {
 }
 
 /** The update Adam and AdamW share (PyTorch's `_single_tensor_adam`). */
-export abstract class AdamBase extends Optimizer<AdamOptions> {
+export abstract class AdamBase extends MomentOptimizer<AdamOptions> {
   /** Whether weight decay is decoupled (AdamW). */
   protected readonly decoupled: boolean;
 
@@ -57,19 +58,11 @@ export abstract class AdamBase extends Optimizer<AdamOptions> {
   }
 
   protected updateParam(p: Tensor, grad: Tensor, group: ParamGroup<AdamOptions>, state: ParamState): void {
-    const { lr, betas, eps, weightDecay, amsgrad, maximize } = group;
+    const { lr, betas, eps, amsgrad } = group;
     const [beta1, beta2] = betas;
-    let g = maximize ? neg(grad) : grad;
-    if (weightDecay !== 0) {
-      if (this.decoupled) p.assign(mul(p, 1 - lr * weightDecay));
-      else g = add(g, mul(p, weightDecay));
-    }
-    const expAvg = this.buffer(state, 'expAvg', () => zerosLike(p));
-    const expAvgSq = this.buffer(state, 'expAvgSq', () => zerosLike(p));
-    const step = ((state.step as number | undefined) ?? 0) + 1;
-    state.step = step;
-    expAvg.assign(add(expAvg, mul(sub(g, expAvg), 1 - beta1)));
-    expAvgSq.assign(add(mul(expAvgSq, beta2), mul(mul(g, g), 1 - beta2)));
+    const step = this.nextStep(state);
+    const g = this.decayedGradient(p, grad, group, this.decoupled);
+    const { expAvg, expAvgSq } = this.updateMoments(p, g, betas, state);
     const biasCorrection1 = 1 - beta1 ** step;
     const biasCorrection2 = 1 - beta2 ** step;
     const stepSize = lr / biasCorrection1;

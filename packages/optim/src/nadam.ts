@@ -1,8 +1,9 @@
-import { add, div, mul, neg, sqrt, sub, type Tensor, zerosLike } from '@backprop/core';
-import { type BaseOptions, Optimizer, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+import { add, div, mul, sqrt, sub, type Tensor } from '@backprop/core';
+import { MomentOptimizer, type MomentOptions } from './moments.js';
+import type { ParamGroup, ParamState, Params } from './optimizer.js';
 import { BOOLEAN, NON_NEGATIVE, POSITIVE, pair, UNIT_OPEN } from './validate.js';
 
-export interface NAdamOptions extends BaseOptions {
+export interface NAdamOptions extends MomentOptions {
   /** Learning rate (default 2e-3). */
   lr: number;
   /** Decay rates of the first and second moment estimates, each in [0, 1) (default [0.9, 0.999]). */
@@ -27,7 +28,7 @@ export interface NAdamOptions extends BaseOptions {
  *
  * State per parameter: `step`, `muProduct` (Πₜ, a number), `expAvg`, `expAvgSq`.
  */
-export class NAdam extends Optimizer<NAdamOptions> {
+export class NAdam extends MomentOptimizer<NAdamOptions> {
   constructor(params: Params<NAdamOptions>, options: Partial<NAdamOptions> = {}) {
     super(
       {
@@ -58,23 +59,15 @@ export class NAdam extends Optimizer<NAdamOptions> {
   }
 
   protected updateParam(p: Tensor, grad: Tensor, group: ParamGroup<NAdamOptions>, state: ParamState): void {
-    const { lr, betas, eps, weightDecay, momentumDecay, decoupledWeightDecay, maximize } = group;
+    const { lr, betas, eps, momentumDecay, decoupledWeightDecay } = group;
     const [beta1, beta2] = betas;
-    let g = maximize ? neg(grad) : grad;
-    const step = ((state.step as number | undefined) ?? 0) + 1;
-    state.step = step;
-    if (weightDecay !== 0) {
-      if (decoupledWeightDecay) p.assign(mul(p, 1 - lr * weightDecay));
-      else g = add(g, mul(p, weightDecay));
-    }
+    const step = this.nextStep(state);
+    const g = this.decayedGradient(p, grad, group, decoupledWeightDecay);
     const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentumDecay));
     const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentumDecay));
     const muProduct = ((state.muProduct as number | undefined) ?? 1) * mu;
     state.muProduct = muProduct;
-    const expAvg = this.buffer(state, 'expAvg', () => zerosLike(p));
-    const expAvgSq = this.buffer(state, 'expAvgSq', () => zerosLike(p));
-    expAvg.assign(add(expAvg, mul(sub(g, expAvg), 1 - beta1)));
-    expAvgSq.assign(add(mul(expAvgSq, beta2), mul(mul(g, g), 1 - beta2)));
+    const { expAvg, expAvgSq } = this.updateMoments(p, g, betas, state);
     const denom = add(sqrt(div(expAvgSq, 1 - beta2 ** step)), eps);
     const gradStep = (lr * (1 - mu)) / (1 - muProduct);
     const momentumStep = (lr * muNext) / (1 - muProduct * muNext);

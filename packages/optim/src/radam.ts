@@ -1,8 +1,9 @@
-import { add, div, mul, neg, sqrt, sub, type Tensor, zerosLike } from '@backprop/core';
-import { type BaseOptions, Optimizer, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+import { add, div, mul, sqrt, sub, type Tensor } from '@backprop/core';
+import { MomentOptimizer, type MomentOptions } from './moments.js';
+import type { ParamGroup, ParamState, Params } from './optimizer.js';
 import { BOOLEAN, NON_NEGATIVE, POSITIVE, pair, UNIT_OPEN } from './validate.js';
 
-export interface RAdamOptions extends BaseOptions {
+export interface RAdamOptions extends MomentOptions {
   /** Learning rate (default 1e-3). */
   lr: number;
   /** Decay rates of the first and second moment estimates, each in [0, 1) (default [0.9, 0.999]). */
@@ -25,7 +26,7 @@ export interface RAdamOptions extends BaseOptions {
  *
  * State per parameter: `step`, `expAvg`, `expAvgSq`.
  */
-export class RAdam extends Optimizer<RAdamOptions> {
+export class RAdam extends MomentOptimizer<RAdamOptions> {
   constructor(params: Params<RAdamOptions>, options: Partial<RAdamOptions> = {}) {
     super(
       {
@@ -54,19 +55,11 @@ export class RAdam extends Optimizer<RAdamOptions> {
   }
 
   protected updateParam(p: Tensor, grad: Tensor, group: ParamGroup<RAdamOptions>, state: ParamState): void {
-    const { lr, betas, eps, weightDecay, decoupledWeightDecay, maximize } = group;
+    const { lr, betas, eps, decoupledWeightDecay } = group;
     const [beta1, beta2] = betas;
-    let g = maximize ? neg(grad) : grad;
-    const step = ((state.step as number | undefined) ?? 0) + 1;
-    state.step = step;
-    if (weightDecay !== 0) {
-      if (decoupledWeightDecay) p.assign(mul(p, 1 - lr * weightDecay));
-      else g = add(g, mul(p, weightDecay));
-    }
-    const expAvg = this.buffer(state, 'expAvg', () => zerosLike(p));
-    const expAvgSq = this.buffer(state, 'expAvgSq', () => zerosLike(p));
-    expAvg.assign(add(expAvg, mul(sub(g, expAvg), 1 - beta1)));
-    expAvgSq.assign(add(mul(expAvgSq, beta2), mul(mul(g, g), 1 - beta2)));
+    const step = this.nextStep(state);
+    const g = this.decayedGradient(p, grad, group, decoupledWeightDecay);
+    const { expAvg, expAvgSq } = this.updateMoments(p, g, betas, state);
     const biasCorrection1 = 1 - beta1 ** step;
     const biasCorrection2 = 1 - beta2 ** step;
     const rhoInf = 2 / (1 - beta2) - 1;

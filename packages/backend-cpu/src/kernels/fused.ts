@@ -102,16 +102,9 @@ export function linearKernel(
   const [m, k] = xShape;
   const n = weightShape[0];
   const out = allocZeroed('float32', m * n) as Float32Array;
-  gemm(
-    m,
-    n,
-    k,
-    { data: x, offset: 0, rowStride: k, colStride: 1 },
-    { data: weight, offset: 0, rowStride: 1, colStride: k },
-    out,
-    0,
-    parallel,
-  );
+  const a = { data: x, offset: 0, rowStride: k, colStride: 1 };
+  const b = { data: weight, offset: 0, rowStride: 1, colStride: k };
+  gemm({ m, n, k, a, b, c: out, cOffset: 0 }, parallel);
   if (bias === null && activation === 'none') return out;
   for (let i = 0; i < m; i++) {
     const row = i * n;

@@ -1,4 +1,4 @@
-import { GEMM_JOB_LENGTH } from '../kernels/simd-gemm.js';
+import { GEMM_JOB_LENGTH } from '../kernels/gemm-loop.js';
 
 /**
  * The pool's control block, an Int32Array over a SharedArrayBuffer that the calling thread and
@@ -16,7 +16,7 @@ export const CONTROL = {
   stop: 3,
   /** Threads in the current job, the calling thread included: workers with slot + 1 ≥ this sit it out. */
   threads: 4,
-  /** Where the job's fields start (simd-gemm.ts `gemmJob`). */
+  /** Where the job's fields start (gemm-loop.ts `gemmJob`). */
   job: 8,
   /** Int32 slots in the block. */
   length: 8 + GEMM_JOB_LENGTH,

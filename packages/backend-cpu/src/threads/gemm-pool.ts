@@ -1,12 +1,14 @@
-import type { MatrixView, ParallelGemm } from '../kernels/matmul.js';
-import { copyPaddedInto, simdCFloats, simdRowLength } from '../kernels/matmul.js';
 import {
+  GEMM_PACK_FLOATS,
   gemmJob,
+  gemmShare,
   type MacroKernel,
+  type MatrixView,
+  type Product,
   packPanels,
-  SIMD_PACK_FLOATS,
-  simdGemmShare,
-} from '../kernels/simd-gemm.js';
+  paddedCFloats,
+} from '../kernels/gemm-loop.js';
+import { copyPaddedInto, type ParallelGemm } from '../kernels/matmul.js';
 import { macroKernelModuleBytes } from '../kernels/simd-macro-kernel.js';
 import { CONTROL } from './control.js';
 import { canBlock, type WorkerHandle, workerStarter } from './platform.js';
@@ -114,67 +116,43 @@ export class GemmPool implements ParallelGemm {
     }
   }
 
-  gemm(
-    m: number,
-    n: number,
-    k: number,
-    a: MatrixView,
-    b: MatrixView,
-    c: Float32Array,
-    cOffset: number,
-  ): boolean {
+  gemm(product: Product): boolean {
     if (this.closed) return false;
+    const { m, n, k, a, b } = product;
     const splitColumns = n > m;
     const tiles = splitColumns ? Math.ceil(n / 8) : Math.ceil(m / 4);
     const byWork = this.minWorkPerThread > 0 ? Math.floor((m * n * k) / this.minWorkPerThread) : this.threads;
     const threads = Math.min(this.threads, 1 + this.workersReady, byWork, tiles);
     if (threads < 2) return false;
 
+    // The workers see only the shared memory: A and B are copied in, then C and the threads' scratch.
     const aSpan = span(a, m, k);
     const bSpan = span(b, k, n);
-    const ldc = simdRowLength(n);
-    const cSize = simdCFloats(m, n);
     const aAt = 0;
     const bAt = aAt + aSpan;
     const cAt = bAt + bSpan;
-    const packAt = cAt + cSize;
-    const floats = packAt + threads * SIMD_PACK_FLOATS;
-    if (!this.reserve(floats)) return false;
+    const packAt = cAt + paddedCFloats(m, n);
+    if (!this.reserve(packAt + threads * GEMM_PACK_FLOATS)) return false;
 
     const heap = new Float32Array(this.heapMemory.buffer);
     heap.set(a.data.subarray(a.offset, a.offset + aSpan), aAt);
     heap.set(b.data.subarray(b.offset, b.offset + bSpan), bAt);
-    heap.fill(0, cAt, cAt + cSize);
-    gemmJob(this.job, {
-      m,
-      n,
-      k,
-      aOffset: aAt,
-      aRowStride: a.rowStride,
-      aColStride: a.colStride,
-      bOffset: bAt,
-      bRowStride: b.rowStride,
-      bColStride: b.colStride,
-      cAt,
-      ldc,
-      packAt,
-      packStride: SIMD_PACK_FLOATS,
-      splitColumns,
-    });
+    heap.fill(0, cAt, packAt);
+    gemmJob(this.job, product, { aOffset: aAt, bOffset: bAt, cAt, packAt, splitColumns });
     const control = this.control;
     Atomics.store(control, CONTROL.done, 0);
     Atomics.store(control, CONTROL.threads, threads);
     Atomics.add(control, CONTROL.generation, 1);
     Atomics.notify(control, CONTROL.generation);
 
-    simdGemmShare(this.macro, heap, heap, heap, this.job, 0, threads, packPanels);
+    gemmShare(this.macro, heap, heap, heap, this.job, 0, threads, packPanels);
     const workers = threads - 1;
     for (;;) {
       const done = Atomics.load(control, CONTROL.done);
       if (done === workers) break;
       if (this.blocks) Atomics.wait(control, CONTROL.done, done);
     }
-    copyPaddedInto(heap, cAt, ldc, m, n, c, cOffset);
+    copyPaddedInto(heap, cAt, product);
     return true;
   }
 

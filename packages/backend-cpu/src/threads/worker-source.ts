@@ -1,4 +1,4 @@
-import { packPanels, simdGemmShare } from '../kernels/simd-gemm.js';
+import { gemmShare, packPanels } from '../kernels/gemm-loop.js';
 
 /**
  * The worker's start message: the macro-kernel module built for shared memory, that memory, the
@@ -15,7 +15,7 @@ export interface WorkerStart {
  * The worker's whole program as source text, run with `new Worker(source, { eval: true })` in Node
  * and from a Blob URL in a browser, so no separate file has to be found next to the ESM, CommonJS or
  * TypeScript build. The gemm itself is the same function the calling thread runs
- * (`simdGemmShare`, with `packPanels`), inlined from its own source text.
+ * (`gemmShare`, with `packPanels`), inlined from its own source text.
  *
  * The worker compiles the module, then loops: it sleeps on the control block's generation
  * (Atomics.wait is allowed in every worker), computes its share of the job when its slot is in it,
@@ -24,7 +24,7 @@ export interface WorkerStart {
 export function workerSource(): string {
   return `"use strict";
 const packPanels = ${packPanels.toString()};
-const simdGemmShare = ${simdGemmShare.toString()};
+const gemmShare = ${gemmShare.toString()};
 function run(start) {
   const L = start.layout;
   const memory = start.memory;
@@ -47,7 +47,7 @@ function run(start) {
     if (slot + 1 >= threads) continue;
     // The calling thread grows the memory between jobs; a grown memory needs a new view.
     if (heap.byteLength !== memory.buffer.byteLength) heap = new Float32Array(memory.buffer);
-    simdGemmShare(macro, heap, heap, heap, job, slot + 1, threads, packPanels);
+    gemmShare(macro, heap, heap, heap, job, slot + 1, threads, packPanels);
     if (Atomics.add(control, L.done, 1) + 1 === threads - 1) Atomics.notify(control, L.done);
   }
 }

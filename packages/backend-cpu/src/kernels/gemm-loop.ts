@@ -1,11 +1,17 @@
 /**
- * The SIMD matmul over one thread's share of the output, the same code on the calling thread and in
- * the worker pool's threads: the pool sends the source text of `packPanels` and `simdGemmShare` to
- * its workers, so neither may use anything but its parameters and globals (no imports, no module
- * constants, no nested functions: a bundler could rename or wrap them).
+ * The one blocked matmul loop (Goto's algorithm) over one thread's share of the output: for each
+ * block of NC columns and KC depth B is packed once, then for each block of MC rows A is packed
+ * and a macro-kernel multiplies the two panels into C. The same code runs on the calling thread and
+ * in the worker pool's threads, with the WebAssembly SIMD macro-kernel (simd-macro-kernel.ts) or,
+ * where SIMD is missing, the JavaScript one (js-macro-kernel.ts): the pool sends the source text of
+ * `packPanels` and `gemmShare` to its workers, so neither may use anything but its parameters and
+ * globals (no imports, no module constants, no nested functions: a bundler could rename or wrap them).
  */
 
-/** The macro-kernel's export: see simd-macro-kernel.ts. */
+/**
+ * A macro-kernel: C[mc×nc] += A panels · B panels over `kc` steps, with `mc` a multiple of 4 and `nc`
+ * of 8; `pa`, `pb`, `pc` and `ldc` are byte offsets and strides into the heap the panels and C lie in.
+ */
 export type MacroKernel = (
   mc: number,
   nc: number,
@@ -16,57 +22,76 @@ export type MacroKernel = (
   ldc: number,
 ) => void;
 
-/** Cache blocking of the SIMD path (the register tile, 4×8, is fixed by the macro-kernel). */
-export const SIMD_BLOCKING = { mc: 64, nc: 512, kc: 256 } as const;
+/** Cache blocking (the register tile, 4×8, is fixed by the macro-kernels). */
+export const GEMM_BLOCKING = { mc: 64, nc: 512, kc: 256 } as const;
 
 /** Floats of packing scratch each thread needs: one MC×KC panel block of A and one NC×KC of B. */
-export const SIMD_PACK_FLOATS = (SIMD_BLOCKING.mc + SIMD_BLOCKING.nc) * SIMD_BLOCKING.kc;
+export const GEMM_PACK_FLOATS = (GEMM_BLOCKING.mc + GEMM_BLOCKING.nc) * GEMM_BLOCKING.kc;
 
-/** Length of a gemm job: the fields `gemmJob` writes and `simdGemmShare` reads, in this order. */
-export const GEMM_JOB_LENGTH = 17;
+/** A dense matrix inside a flat array: element (r, c) is `data[offset + r * rowStride + c * colStride]`. */
+export interface MatrixView {
+  data: Float32Array;
+  offset: number;
+  rowStride: number;
+  colStride: number;
+}
 
 /**
- * Writes a gemm job into `job` (at least `GEMM_JOB_LENGTH` long): C (m×n, rows `ldc` floats apart,
- * at float `cAt` of the heap) = A (m×k, element (r, p) at `a[aOffset + r·aRowStride + p·aColStride]`)
- * · B (k×n, likewise), each thread packing into `packStride` floats of the heap from `packAt` on.
- * `splitColumns` splits the work among threads by columns of C instead of rows.
+ * One product C = A · B for an m×k matrix A and a k×n matrix B given as views (a transposed operand
+ * is the same data with its strides swapped), into the dense row-major m×n block of `c` at
+ * `cOffset`, which holds zeros.
  */
-export function gemmJob(
-  job: Int32Array,
-  fields: {
-    m: number;
-    n: number;
-    k: number;
-    aOffset: number;
-    aRowStride: number;
-    aColStride: number;
-    bOffset: number;
-    bRowStride: number;
-    bColStride: number;
-    cAt: number;
-    ldc: number;
-    packAt: number;
-    packStride: number;
-    splitColumns: boolean;
-  },
-): void {
-  const f = fields;
-  const { mc, nc, kc } = SIMD_BLOCKING;
+export interface Product {
+  m: number;
+  n: number;
+  k: number;
+  a: MatrixView;
+  b: MatrixView;
+  c: Float32Array;
+  cOffset: number;
+}
+
+/** Where a job's operands lie in the arrays the shares index, and how the shares split C. */
+export interface JobPlacement {
+  /** Offsets of A and B in the arrays given to `gemmShare` (their views' own offsets, or where they were copied). */
+  aOffset: number;
+  bOffset: number;
+  /** Float of the heap where C (padded to whole 4×8 tiles, rows `ldc` apart) starts. */
+  cAt: number;
+  /** Float of the heap where the packing scratch starts: `GEMM_PACK_FLOATS` per thread. */
+  packAt: number;
+  /** Split the work among threads by columns of C instead of rows. */
+  splitColumns: boolean;
+}
+
+/** The rows of C the loop works on: n rounded up to whole 8-column tiles. */
+export const paddedRowLength = (n: number) => Math.ceil(n / 8) * 8;
+
+/** Floats of C the loop works on: m×n padded to whole 4×8 tiles. */
+export const paddedCFloats = (m: number, n: number) => Math.ceil(m / 4) * 4 * paddedRowLength(n);
+
+/** Length of a gemm job: the fields `gemmJob` writes and `gemmShare` reads, in this order. */
+export const GEMM_JOB_LENGTH = 17;
+
+/** Writes the job of `product` placed at `at` into `job` (at least `GEMM_JOB_LENGTH` long). */
+export function gemmJob(job: Int32Array, product: Product, at: JobPlacement): void {
+  const { m, n, k, a, b } = product;
+  const { mc, nc, kc } = GEMM_BLOCKING;
   job.set([
-    f.m,
-    f.n,
-    f.k,
-    f.aOffset,
-    f.aRowStride,
-    f.aColStride,
-    f.bOffset,
-    f.bRowStride,
-    f.bColStride,
-    f.cAt,
-    f.ldc,
-    f.packAt,
-    f.packStride,
-    f.splitColumns ? 1 : 0,
+    m,
+    n,
+    k,
+    at.aOffset,
+    a.rowStride,
+    a.colStride,
+    at.bOffset,
+    b.rowStride,
+    b.colStride,
+    at.cAt,
+    paddedRowLength(n),
+    at.packAt,
+    GEMM_PACK_FLOATS,
+    at.splitColumns ? 1 : 0,
     mc,
     nc,
     kc,
@@ -114,7 +139,7 @@ export function packPanels(
  * result is bit-identical for any thread count. `a` and `b` are the arrays the job's offsets index
  * (the heap itself in the workers); `pack` is `packPanels`.
  */
-export function simdGemmShare(
+export function gemmShare(
   macro: MacroKernel,
   heap: Float32Array,
   a: Float32Array,
