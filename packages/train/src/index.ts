@@ -18,7 +18,14 @@ export { formatDuration, Progress, type ProgressStream } from './callbacks/progr
 export { type EvaluateOptions, evaluate, predict } from './evaluate.js';
 export { type FitOptions, type FitResult, fit } from './fit.js';
 export { accuracyMetric, type Metric } from './metrics.js';
-export { type ExportOnnxOptions, exportOnnx } from './onnx/export.js';
+export {
+  emitScaledDotProductAttention,
+  emitSelfAttention,
+  type OnnxAttentionOptions,
+} from './onnx/attention.js';
+export { type ExportOnnxOptions, exportOnnx, type OnnxLayerExport, onnxLayer } from './onnx/export.js';
+export type { GraphBuilder } from './onnx/graph.js';
+export type { EmitContext, OnnxEmitter } from './onnx/ops.js';
 export {
   CheckpointError,
   decodeSafetensors,

@@ -1,10 +1,32 @@
 import { ArgumentError, dispose, noGrad, type Tensor, tidy } from '@backprop/core';
-import { type Module, Sequential } from '@backprop/nn';
-import { GraphBuilder } from './graph.js';
-import { type EmitContext, emitterFor, supportedLayers } from './layers.js';
+import * as nn from '@backprop/nn';
+import { GraphBuilder, type ValueSpec } from './graph.js';
+import { emitterFor, supportedLayers } from './layers.js';
+import type { EmitContext, Emitter, OnnxEmitter } from './ops.js';
+import { emitRecurrent, isRecurrent } from './recurrent.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: any module that maps a tensor to a tensor
-type AnyModel = Module<any, Tensor>;
+type AnyModel = nn.Module<any, any>;
+
+/** A module class of yours with its ONNX form, made by {@link onnxLayer}. */
+export interface OnnxLayerExport {
+  readonly layer: abstract new (...args: never[]) => object;
+  readonly emit: Emitter;
+}
+
+/**
+ * Pairs a module class of yours (one tensor in, one out) with the nodes that compute it, for
+ * `exportOnnx`'s `layers` option.
+ * @example
+ * const positions = onnxLayer(LearnedPositions, (l, c) => c.g.node('Add', [c.x, c.g.floats('pos', c.values(l.weight), l.weight.shape)]));
+ * await exportOnnx(gpt, sample, { layers: [positions] });
+ */
+export function onnxLayer<L extends object>(
+  layer: abstract new (...args: never[]) => L,
+  emit: OnnxEmitter<L>,
+): OnnxLayerExport {
+  return { layer, emit: emit as Emitter };
+}
 
 /** Options of {@link exportOnnx}. */
 export interface ExportOnnxOptions {
@@ -13,14 +35,49 @@ export interface ExportOnnxOptions {
   /** The graph input's and output's names (default `input` and `output`). */
   readonly inputName?: string;
   readonly outputName?: string;
-  /** Leave the first axis symbolic (`batch`) so any batch size runs (default true). */
+  /** Leave the batch axis (and a recurrent model's time axis) symbolic so any size runs (default true). */
   readonly dynamicBatch?: boolean;
+  /** ONNX forms for module classes of yours ({@link onnxLayer}); they take precedence over the built-in ones. */
+  readonly layers?: readonly OnnxLayerExport[];
 }
 
 /** The layers in the order they run: a Sequential (nested ones too) flattened, or the one layer. */
 function layersOf(model: AnyModel): AnyModel[] {
-  if (model instanceof Sequential) return [...model].flatMap((m) => layersOf(m as AnyModel));
+  if (model instanceof nn.Sequential) return [...model].flatMap((m) => layersOf(m as AnyModel));
   return [model];
+}
+
+/** Why a layer has no export, for the error. */
+function unsupportedMessage(names: readonly string[]): string {
+  const hint = names.includes('MultiheadAttention')
+    ? '; MultiheadAttention takes query, key and value: it exports inside TransformerEncoderLayer/DecoderOnlyBlock, or give a module of yours an onnxLayer'
+    : '';
+  return `exportOnnx: no ONNX export for ${names.join(', ')} (supported: ${supportedLayers().join(', ')}, RNN, LSTM, GRU)${hint}`;
+}
+
+/** The symbolic names of a sequence layer's leading axes (undefined for other layers). */
+function sequenceAxes(l: AnyModel, rank: number): string[] | undefined {
+  let batchFirst: boolean;
+  if (isRecurrent(l)) batchFirst = l.batchFirst;
+  else if (l instanceof nn.TransformerEncoderLayer) batchFirst = l.self_attn.batchFirst;
+  else return undefined;
+  if (rank === 2) return ['sequence'];
+  return batchFirst ? ['batch', 'sequence'] : ['sequence', 'batch'];
+}
+
+/** `names` up to the first axis where `dims` and `reference` differ in size. */
+function sharedAxes(
+  names: readonly (string | null)[],
+  dims: readonly number[],
+  reference: readonly number[],
+): (string | null)[] {
+  const n = names.findIndex((_, i) => dims[i] !== reference[i]);
+  return names.slice(0, n < 0 ? names.length : n);
+}
+
+/** `dims` with its leading axes named by `names` (null keeps that size). */
+function named(dims: readonly number[], names: readonly (string | null)[]): (number | string)[] {
+  return dims.map((d, i) => names[i] ?? d);
 }
 
 /**
@@ -29,8 +86,11 @@ function layersOf(model: AnyModel): AnyModel[] {
  * statistics and Dropout is the identity. `sampleInput` (float32, or int32 indices for an
  * Embedding first) fixes the input's shape (the batch axis stays free) and is run once to check
  * each layer. Covers Sequential models (nested too) of Linear, the activations, LayerNorm,
- * BatchNorm1d/2d, Dropout, Flatten/Unflatten, Embedding, Conv2d and the 2-D pools; another layer
- * throws `ArgumentError` naming it. Returns the `.onnx` file's bytes.
+ * BatchNorm1d/2d, GroupNorm, RMSNorm, Dropout, Flatten/Unflatten, Embedding, Conv2d, the 2-D
+ * pools, TransformerEncoderLayer (unmasked) and DecoderOnlyBlock (causal); an RNN, LSTM or GRU
+ * as the model or its last layer (outputs `output`, `h_n` and for an LSTM `c_n`, from zero
+ * initial states); and module classes of yours given in `options.layers`. Another layer throws
+ * `ArgumentError` naming it. Returns the `.onnx` file's bytes.
  * @example
  * const bytes = await exportOnnx(model, zeros([1, 784]));
  * const session = await ort.InferenceSession.create(bytes);
@@ -47,11 +107,17 @@ export async function exportOnnx(
     throw new ArgumentError('exportOnnx: sampleInput must be a tensor of the input shape');
   if (sampleInput.dtype === 'bool')
     throw new ArgumentError('exportOnnx: sampleInput must be float32 (or int32 indices), got bool');
+  const custom = new Map<unknown, Emitter>((options.layers ?? []).map((e) => [e.layer, e.emit]));
+  const emitter = (l: AnyModel) => custom.get(l.constructor) ?? emitterFor(l);
   const layers = layersOf(model);
-  const unsupported = layers.filter((l) => emitterFor(l) === undefined).map((l) => l.typeName);
-  if (unsupported.length > 0)
+  const unsupported = layers
+    .filter((l) => !isRecurrent(l) && emitter(l) === undefined)
+    .map((l) => l.typeName);
+  if (unsupported.length > 0) throw new ArgumentError(unsupportedMessage([...new Set(unsupported)]));
+  const early = layers.findIndex((l, i) => isRecurrent(l) && i < layers.length - 1);
+  if (early >= 0)
     throw new ArgumentError(
-      `exportOnnx: no ONNX export for ${[...new Set(unsupported)].join(', ')} (supported: ${supportedLayers().join(', ')})`,
+      `exportOnnx: ${layers[early].typeName} (layer ${early} of ${layers.length}) returns [output, state], so it must be the model's last layer`,
     );
   const values = new Map<Tensor, Float32Array>();
   for (const t of Object.values(model.stateDict())) values.set(t, Float32Array.from(await t.data()));
@@ -60,14 +126,27 @@ export async function exportOnnx(
   model.eval();
   let current = sampleInput;
   let name = inputName;
+  const outputs: ValueSpec[] = [];
+  const dtypeOf = (t: Tensor) => (t.dtype === 'int32' ? 'int32' : 'float32');
+  let inputAxes: readonly (string | null)[] = dynamicBatch ? ['batch'] : [];
+  let sequenceSeen = false;
   try {
     for (const layer of layers) {
+      const axes = sequenceAxes(layer, current.shape.length);
+      if (dynamicBatch && axes !== undefined && !sequenceSeen) {
+        // The layers before the first sequence layer keep the leading axes (tokens → embeddings), so
+        // the model input's are the same ones.
+        sequenceSeen = true;
+        inputAxes = sharedAxes(axes, current.shape, sampleInput.shape);
+      }
       const next = noGrad(() => tidy(() => layer.call(current)));
+      const results: Tensor[] = Array.isArray(next) ? next.flat() : [next];
       const context: EmitContext = {
         g,
         x: name,
         inShape: current.shape,
-        outShape: next.shape,
+        outShape: results[0].shape,
+        opset,
         values: (t) => {
           const v = values.get(t);
           if (v === undefined)
@@ -77,29 +156,36 @@ export async function exportOnnx(
           return v;
         },
       };
-      name = (emitterFor(layer) as (l: unknown, c: EmitContext) => string)(layer, context);
+      if (isRecurrent(layer)) {
+        const emitted = emitRecurrent(layer, context);
+        // h_n and c_n are [numLayers, N, H] ([numLayers, H] unbatched).
+        const stateAxes = dynamicBatch && current.shape.length === 3 ? [null, 'batch'] : [];
+        const names = [outputName, 'h_n', 'c_n'];
+        [emitted.output, ...emitted.states].forEach((v, i) => {
+          g.outputAs(v, names[i]);
+          const dims = named(results[i].shape, i === 0 ? (dynamicBatch ? (axes ?? []) : []) : stateAxes);
+          outputs.push({ name: names[i], elemType: 'float32', dims });
+        });
+      } else name = (emitter(layer) as (l: unknown, c: EmitContext) => string)(layer, context);
       // Identity layers (Dropout in eval mode) return their input itself.
-      if (current !== sampleInput && current !== next) current.dispose();
-      current = next;
+      if (current !== sampleInput && !results.includes(current)) current.dispose();
+      if (isRecurrent(layer)) dispose(results);
+      else current = results[0];
     }
   } finally {
     model.train(wasTraining);
   }
-  const outShape = current.shape;
-  const outDtype = current.dtype;
-  if (current !== sampleInput) dispose(current);
-  // An identity-only model's output is its input: renameLastOutput then adds an Identity node.
-  g.renameLastOutput(name, outputName);
-  const batch = (dims: readonly number[]): (number | string)[] =>
-    dynamicBatch && dims.length > 0 ? ['batch', ...dims.slice(1)] : [...dims];
+  if (outputs.length === 0) {
+    // An identity-only model's output is its input: the Identity node names it.
+    g.outputAs(name, outputName);
+    const axes = sharedAxes(inputAxes, current.shape, sampleInput.shape);
+    outputs.push({ name: outputName, elemType: dtypeOf(current), dims: named(current.shape, axes) });
+    if (current !== sampleInput) dispose(current);
+  }
   return g.model({
     opset,
     producer: 'backprop',
-    input: {
-      name: inputName,
-      elemType: sampleInput.dtype === 'int32' ? 'int32' : 'float32',
-      dims: batch(sampleInput.shape),
-    },
-    output: { name: outputName, elemType: outDtype === 'int32' ? 'int32' : 'float32', dims: batch(outShape) },
+    inputs: [{ name: inputName, elemType: dtypeOf(sampleInput), dims: named(sampleInput.shape, inputAxes) }],
+    outputs,
   });
 }

@@ -5,8 +5,8 @@ const { onnx } = onnxProto;
 
 export { onnx };
 
-/** An attribute value: a number (float or int by `ints`), numbers, or a string. */
-export type AttributeValue = number | readonly number[] | string;
+/** An attribute value: a number (float or int by name), numbers, a string or strings. */
+export type AttributeValue = number | readonly number[] | string | readonly string[];
 
 /** Attribute names whose numbers are integers (everything else numeric is a float). */
 const INT_ATTRIBUTES = new Set([
@@ -24,6 +24,13 @@ const INT_ATTRIBUTES = new Set([
   'keepdims',
   'allowzero',
   'to',
+  'perm',
+  'hidden_size',
+  'layout',
+  'linear_before_reset',
+  'upper',
+  'start',
+  'end',
 ]);
 
 /**
@@ -55,14 +62,14 @@ export class GraphBuilder {
     return name;
   }
 
-  /** Adds an int64 initializer (a shape for Reshape) and returns its name. */
-  int64s(prefix: string, data: readonly number[]): string {
+  /** Adds an int64 initializer (a shape for Reshape, axes) and returns its name; 1-D unless `dims` says. */
+  int64s(prefix: string, data: readonly number[], dims: readonly number[] = [data.length]): string {
     const name = this.fresh(prefix);
     this.initializers.push(
       onnx.TensorProto.create({
         name,
         dataType: onnx.TensorProto.DataType.INT64,
-        dims: [data.length],
+        dims: [...dims],
         rawData: new Uint8Array(BigInt64Array.from(data, (v) => BigInt(v)).buffer),
       }),
     );
@@ -75,42 +82,53 @@ export class GraphBuilder {
     inputs: readonly string[],
     attributes: Readonly<Record<string, AttributeValue>> = {},
   ): string {
-    const output = this.fresh(op.toLowerCase());
+    return this.nodeOutputs(op, inputs, 1, attributes)[0];
+  }
+
+  /**
+   * Adds a node with `count` outputs (LSTM's Y, Y_h, Y_c); returns their names. An empty input
+   * name leaves an optional input out, as ONNX spells it.
+   */
+  nodeOutputs(
+    op: string,
+    inputs: readonly string[],
+    count: number,
+    attributes: Readonly<Record<string, AttributeValue>> = {},
+  ): string[] {
+    const outputs = Array.from({ length: count }, () => this.fresh(op.toLowerCase()));
     this.nodes.push(
       onnx.NodeProto.create({
         opType: op,
-        name: output,
+        name: outputs[0],
         input: [...inputs],
-        output: [output],
+        output: outputs,
         attribute: Object.entries(attributes).map(([name, value]) => attribute(name, value)),
       }),
     );
-    return output;
+    return outputs;
   }
 
-  /** Renames the last node's output (the graph output must carry its declared name). */
-  renameLastOutput(from: string, to: string): void {
-    const last = this.nodes[this.nodes.length - 1];
-    if (last === undefined || last.output[0] !== from) {
-      this.nodes.push(onnx.NodeProto.create({ opType: 'Identity', name: to, input: [from], output: [to] }));
-      return;
-    }
-    last.output = [to];
+  /**
+   * Gives value `from` the graph output name `to`: an Identity node, so that one value may feed
+   * both later nodes and the output (an LSTM's Y_h is both a layer's state and an output).
+   */
+  outputAs(from: string, to: string): void {
+    this.nodes.push(onnx.NodeProto.create({ opType: 'Identity', name: to, input: [from], output: [to] }));
   }
 
-  /** The finished model: one input and one output with their element types and shapes (`null` dims are symbolic). */
+  /** The finished model: its inputs and outputs with their element types and shapes (string dims are symbolic). */
   model(spec: {
     readonly opset: number;
-    readonly input: ValueSpec;
-    readonly output: ValueSpec;
+    readonly inputs: readonly ValueSpec[];
+    readonly outputs: readonly ValueSpec[];
     readonly producer: string;
   }): Uint8Array {
     const graph = onnx.GraphProto.create({
       name: 'backprop',
       node: this.nodes,
       initializer: this.initializers,
-      input: [valueInfo(spec.input)],
-      output: [valueInfo(spec.output)],
+      input: spec.inputs.map(valueInfo),
+      output: spec.outputs.map(valueInfo),
     });
     const model = onnx.ModelProto.create({
       irVersion: 8,
@@ -159,11 +177,22 @@ function attribute(name: string, value: AttributeValue): InstanceType<typeof onn
   const T = onnx.AttributeProto.AttributeType;
   if (typeof value === 'string')
     return onnx.AttributeProto.create({ name, type: T.STRING, s: new TextEncoder().encode(value) });
+  if (isStrings(value))
+    return onnx.AttributeProto.create({
+      name,
+      type: T.STRINGS,
+      strings: value.map((v) => new TextEncoder().encode(v)),
+    });
   if (typeof value === 'number')
     return INT_ATTRIBUTES.has(name)
       ? onnx.AttributeProto.create({ name, type: T.INT, i: value })
       : onnx.AttributeProto.create({ name, type: T.FLOAT, f: value });
+  const numbers = value as readonly number[];
   return INT_ATTRIBUTES.has(name)
-    ? onnx.AttributeProto.create({ name, type: T.INTS, ints: [...value] })
-    : onnx.AttributeProto.create({ name, type: T.FLOATS, floats: [...value] });
+    ? onnx.AttributeProto.create({ name, type: T.INTS, ints: [...numbers] })
+    : onnx.AttributeProto.create({ name, type: T.FLOATS, floats: [...numbers] });
+}
+
+function isStrings(value: AttributeValue): value is readonly string[] {
+  return Array.isArray(value) && value.length > 0 && typeof value[0] === 'string';
 }

@@ -1,29 +1,14 @@
 import { ArgumentError, type Tensor } from '@backprop/core';
 import * as nn from '@backprop/nn';
-import type { GraphBuilder } from './graph.js';
+import { normEmitters } from './norms.js';
+import { type EmitContext, type Emitter, geluExact, layerNorm, linear, scalar } from './ops.js';
+import { transformerEmitters } from './transformer.js';
 
-/** What an emitter knows: the graph, the layer's input value and the shapes the sample run saw. */
-export interface EmitContext {
-  readonly g: GraphBuilder;
-  /** The name of the layer's input value. */
-  readonly x: string;
-  readonly inShape: readonly number[];
-  readonly outShape: readonly number[];
-  /** A parameter's or buffer's values (read before emission). */
-  values(t: Tensor): Float32Array;
-}
-
-type Emitter = (layer: never, c: EmitContext) => string;
-
-const SQRT1_2 = Math.SQRT1_2;
+export type { EmitContext } from './ops.js';
 
 function pair(v: number | readonly number[] | undefined, fallback: number): [number, number] {
   if (v === undefined) return [fallback, fallback];
   return typeof v === 'number' ? [v, v] : [v[0], v[1]];
-}
-
-function scalar(c: EmitContext, name: string, v: number): string {
-  return c.g.floats(name, [v], []);
 }
 
 function weightOf(c: EmitContext, prefix: string, t: Tensor | null, fill: number, size: number): string {
@@ -49,12 +34,7 @@ function gelu(c: EmitContext, approximate: string): string {
       g.node('Add', [t, scalar(c, 'one', 1)]),
     ]);
   }
-  // 0.5·x·(1 + erf(x/√2)); the Gelu op only arrives in opset 20.
-  const erf = g.node('Erf', [g.node('Mul', [x, scalar(c, 'rsqrt2', SQRT1_2)])]);
-  return g.node('Mul', [
-    g.node('Mul', [x, scalar(c, 'half', 0.5)]),
-    g.node('Add', [erf, scalar(c, 'one', 1)]),
-  ]);
+  return geluExact(c, x);
 }
 
 function softplus(c: EmitContext, x: string, beta: number): string {
@@ -70,18 +50,7 @@ function reshapeTo(c: EmitContext, dims: readonly number[]): string {
 
 /** Layer class → its ONNX nodes (opset 17). */
 const EMITTERS = new Map<unknown, Emitter>([
-  [
-    nn.Linear,
-    ((l: nn.Linear, c) => {
-      // MatMul against the transposed weight works for any input rank (Gemm only takes 2-D).
-      const [out, inp] = l.weight.shape;
-      const w = c.values(l.weight);
-      const wt = new Float32Array(w.length);
-      for (let i = 0; i < out; i++) for (let j = 0; j < inp; j++) wt[j * out + i] = w[i * inp + j];
-      const y = c.g.node('MatMul', [c.x, c.g.floats('weight_t', wt, [inp, out])]);
-      return l.bias === null ? y : c.g.node('Add', [y, c.g.floats('bias', c.values(l.bias), l.bias.shape)]);
-    }) as Emitter,
-  ],
+  [nn.Linear, ((l: nn.Linear, c) => linear(c, c.x, l.weight, l.bias)) as Emitter],
   [nn.ReLU, ((_: nn.ReLU, c) => c.g.node('Relu', [c.x])) as Emitter],
   [nn.Sigmoid, ((_: nn.Sigmoid, c) => c.g.node('Sigmoid', [c.x])) as Emitter],
   [nn.Tanh, ((_: nn.Tanh, c) => c.g.node('Tanh', [c.x])) as Emitter],
@@ -156,21 +125,7 @@ const EMITTERS = new Map<unknown, Emitter>([
   ],
   [
     nn.LayerNorm,
-    ((l: nn.LayerNorm, c) => {
-      const size = l.normalizedShape.reduce((a, b) => a * b, 1);
-      const scale =
-        l.weight === null
-          ? c.g.floats('scale', new Float32Array(size).fill(1), l.normalizedShape)
-          : c.g.floats('scale', c.values(l.weight), l.weight.shape);
-      const bias =
-        l.bias === null
-          ? c.g.floats('bias', new Float32Array(size), l.normalizedShape)
-          : c.g.floats('bias', c.values(l.bias), l.bias.shape);
-      return c.g.node('LayerNormalization', [c.x, scale, bias], {
-        axis: -l.normalizedShape.length,
-        epsilon: l.eps,
-      });
-    }) as Emitter,
+    ((l: nn.LayerNorm, c) => layerNorm(c, c.x, l.normalizedShape, l.weight, l.bias, l.eps)) as Emitter,
   ],
   [nn.BatchNorm1d, batchNorm as Emitter],
   [nn.BatchNorm2d, batchNorm as Emitter],
@@ -243,6 +198,8 @@ const EMITTERS = new Map<unknown, Emitter>([
       return c.g.node('AveragePool', [c.x], { kernel_shape: k, strides: k });
     }) as Emitter,
   ],
+  ...normEmitters,
+  ...transformerEmitters,
 ]);
 
 function batchNorm(l: nn.BatchNorm1d, c: EmitContext): string {
