@@ -16,6 +16,10 @@ export const CONTROL = {
   stop: 3,
   /** Threads in the current job, the calling thread included: workers with slot + 1 ≥ this sit it out. */
   threads: 4,
+  /** Workers that failed (threw while starting or in a job); each wakes the calling thread. */
+  failed: 5,
+  /** Macro-kernel calls the workers have finished: the calling thread's sign that they are alive. */
+  progress: 6,
   /** Where the job's fields start (gemm-loop.ts `gemmJob`). */
   job: 8,
   /** Int32 slots in the block. */

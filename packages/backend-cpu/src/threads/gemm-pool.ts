@@ -11,7 +11,7 @@ import {
 import { copyPaddedInto, type ParallelGemm } from '../kernels/matmul.js';
 import { macroKernelModuleBytes } from '../kernels/simd-macro-kernel.js';
 import { CONTROL } from './control.js';
-import { canBlock, type WorkerHandle, workerStarter } from './platform.js';
+import { canBlock, type WorkerHandle, type WorkerStarter, workerStarter } from './platform.js';
 import { type WorkerStart, workerSource } from './worker-source.js';
 
 /** The shared memory's ceiling, in 64 KiB pages (1 GiB): a product that needs more runs on one thread. */
@@ -19,6 +19,14 @@ const MAX_PAGES = 16384;
 const PAGE_BYTES = 65536;
 /** How long a new pool waits for its workers to start, where the calling thread may block. */
 const START_TIMEOUT_MS = 5000;
+/**
+ * How long the calling thread waits for a job's workers without any of them finishing a
+ * macro-kernel call (each takes about a millisecond) before it takes them for dead. A worker the
+ * system merely paused that long costs a product recomputed on the calling thread, never a wrong one.
+ */
+export const STALL_TIMEOUT_MS = 2000;
+/** The calling thread's wait between checks for failed or stalled workers. */
+const CHECK_INTERVAL_MS = 50;
 
 /**
  * The worker pool behind the cpu backend's matmul: `threads − 1` workers and the calling thread
@@ -36,6 +44,11 @@ const START_TIMEOUT_MS = 5000;
  * The Backend interface is synchronous, so the calling thread takes its own share of the product
  * and then waits for the workers: `Atomics.wait` where it may block (Node, main thread included,
  * and workers), a spin on `Atomics.load` on a browser page's main thread.
+ *
+ * A worker that fails to start, throws, exits or stalls mid-job ends the pool: the product in
+ * flight is recomputed on the calling thread (the shared memory is never read again, so a straggler
+ * cannot corrupt anything), `failure` says why, a warning says it once, and later products run on
+ * the calling thread.
  */
 export class GemmPool implements ParallelGemm {
   private readonly heapMemory: WebAssembly.Memory;
@@ -45,6 +58,8 @@ export class GemmPool implements ParallelGemm {
   private readonly workers: WorkerHandle[];
   private readonly blocks = canBlock();
   private closed = false;
+  /** Why the pool stopped taking work after a worker failed, or null. */
+  failure: string | null = null;
 
   private constructor(
     /** Threads in a full job, the calling thread included. */
@@ -63,13 +78,25 @@ export class GemmPool implements ParallelGemm {
     this.workers = workers;
   }
 
+  /** Ends the pool after a worker failed (once: later failures are the same pool going down). */
+  private fail(reason: string): false {
+    if (this.failure !== null || this.closed) return false;
+    this.failure = `cpu backend: running on one thread: ${reason}`;
+    console.warn(this.failure);
+    this.close();
+    return false;
+  }
+
   /**
    * Starts a pool of `threads` threads (the calling thread and `threads − 1` workers), or says why
    * this runtime cannot (no SharedArrayBuffer, a page that is not cross-origin isolated, no shared
-   * WebAssembly memory).
+   * WebAssembly memory). `starter` starts the workers (the runtime's own by default).
    */
-  static create(threads: number, minWorkPerThread: number): GemmPool | string {
-    const starter = workerStarter();
+  static create(
+    threads: number,
+    minWorkPerThread: number,
+    starter: WorkerStarter = workerStarter(),
+  ): GemmPool | string {
     if (!starter.ok) return starter.reason;
     let memory: WebAssembly.Memory;
     let macro: MacroKernel;
@@ -85,14 +112,21 @@ export class GemmPool implements ParallelGemm {
     const source = workerSource();
     const start: WorkerStart = { moduleBytes, memory, control, layout: { ...CONTROL } };
     const workers: WorkerHandle[] = [];
-    for (let i = 1; i < threads; i++) {
-      // A worker that fails never takes a slot, so it is never given work.
-      const worker = starter.start(source, () => {});
-      worker.postMessage(start);
-      workers.push(worker);
+    // Events reach the pool only once it exists (and only while the calling thread does not block).
+    let pool: GemmPool | null = null;
+    let startError: string | null = null;
+    for (let i = 1; i < threads && startError === null; i++) {
+      try {
+        const worker = starter.start(source, (reason) => pool?.fail(reason));
+        worker.postMessage(start);
+        workers.push(worker);
+      } catch (error) {
+        startError = `a worker failed to start (${(error as Error).message})`;
+      }
     }
-    const pool = new GemmPool(threads, minWorkPerThread, memory, control, macro, workers);
-    pool.awaitWorkers();
+    pool = new GemmPool(threads, minWorkPerThread, memory, control, macro, workers);
+    if (startError !== null) pool.fail(startError);
+    else pool.awaitWorkers();
     return pool;
   }
 
@@ -110,14 +144,19 @@ export class GemmPool implements ParallelGemm {
     const deadline = performance.now() + START_TIMEOUT_MS;
     for (;;) {
       const ready = Atomics.load(this.control, CONTROL.ready);
+      if (Atomics.load(this.control, CONTROL.failed) > 0) {
+        this.fail('a worker failed to start');
+        return;
+      }
       const left = deadline - performance.now();
       if (ready >= this.workers.length || left <= 0) return;
-      Atomics.wait(this.control, CONTROL.ready, ready, left);
+      Atomics.wait(this.control, CONTROL.ready, ready, Math.min(left, CHECK_INTERVAL_MS));
     }
   }
 
   gemm(product: Product): boolean {
     if (this.closed) return false;
+    if (Atomics.load(this.control, CONTROL.failed) > 0) return this.fail('a worker threw');
     const { m, n, k, a, b } = product;
     const splitColumns = n > m;
     const tiles = splitColumns ? Math.ceil(n / 8) : Math.ceil(m / 4);
@@ -146,14 +185,33 @@ export class GemmPool implements ParallelGemm {
     Atomics.notify(control, CONTROL.generation);
 
     gemmShare(this.macro, heap, heap, heap, this.job, 0, threads, packPanels);
-    const workers = threads - 1;
-    for (;;) {
-      const done = Atomics.load(control, CONTROL.done);
-      if (done === workers) break;
-      if (this.blocks) Atomics.wait(control, CONTROL.done, done);
-    }
+    if (!this.awaitJob(threads - 1)) return false;
     copyPaddedInto(heap, cAt, product);
     return true;
+  }
+
+  /**
+   * Waits until the job's `workers` are done; false (and the pool ended) when one failed, or when
+   * none of them finished a macro-kernel call for `STALL_TIMEOUT_MS`.
+   */
+  private awaitJob(workers: number): boolean {
+    const control = this.control;
+    let progress = Atomics.load(control, CONTROL.progress);
+    let quietSince = performance.now();
+    for (;;) {
+      const done = Atomics.load(control, CONTROL.done);
+      if (done === workers) return true;
+      if (Atomics.load(control, CONTROL.failed) > 0) return this.fail('a worker threw during a product');
+      if (this.blocks) Atomics.wait(control, CONTROL.done, done, CHECK_INTERVAL_MS);
+      const now = performance.now();
+      const seen = Atomics.load(control, CONTROL.progress);
+      if (seen !== progress) {
+        progress = seen;
+        quietSince = now;
+      } else if (now - quietSince > STALL_TIMEOUT_MS) {
+        return this.fail(`a worker stopped responding for ${STALL_TIMEOUT_MS} ms during a product`);
+      }
+    }
   }
 
   /** Grows the shared memory to hold `floats` floats; false past its ceiling. */

@@ -10,16 +10,20 @@ export interface WorkerHandle {
   terminate(): void;
 }
 
-/** Starts workers from source text, or says why this runtime cannot. */
+/**
+ * Starts workers from source text (`onStop` hears, with a reason, that one threw or exited), or
+ * says why this runtime cannot.
+ */
 export type WorkerStarter =
-  | { ok: true; start: (source: string, onError: (error: unknown) => void) => WorkerHandle }
+  | { ok: true; start: (source: string, onStop: (reason: string) => void) => WorkerHandle }
   | { ok: false; reason: string };
 
 interface NodeWorker {
   postMessage(message: unknown): void;
   terminate(): Promise<number>;
   unref(): void;
-  on(event: 'error', listener: (error: unknown) => void): void;
+  on(event: 'error', listener: (error: Error) => void): void;
+  on(event: 'exit', listener: (code: number) => void): void;
 }
 
 interface NodeWorkerThreads {
@@ -64,13 +68,14 @@ export function workerStarter(): WorkerStarter {
       return { ok: false, reason: 'node:worker_threads cannot be loaded synchronously (Node < 20.16)' };
     return {
       ok: true,
-      start: (source, onError) => {
+      start: (source, onStop) => {
         // No inherited flags: the worker is plain JavaScript (no loader hooks to start), and
         // `--input-type=module` would take the CommonJS `require` from it.
         const worker = new threads.Worker(source, { eval: true, execArgv: [] });
         // A pool of idle workers must not keep the process alive.
         worker.unref();
-        worker.on('error', onError);
+        worker.on('error', (error) => onStop(`a worker threw: ${error.message}`));
+        worker.on('exit', (code) => onStop(`a worker exited with code ${code}`));
         return { postMessage: (m) => worker.postMessage(m), terminate: () => void worker.terminate() };
       },
     };
@@ -86,10 +91,10 @@ export function workerStarter(): WorkerStarter {
     };
   return {
     ok: true,
-    start: (source, onError) => {
+    start: (source, onStop) => {
       const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
       const worker = new Worker(url);
-      worker.onerror = (event) => onError(event);
+      worker.onerror = (event) => onStop(`a worker threw: ${event.message}`);
       return { postMessage: (m) => worker.postMessage(m), terminate: () => worker.terminate() };
     },
   };

@@ -17,7 +17,7 @@ export interface Threading {
   source: 'option' | 'environment' | 'cores';
   /** Threads a large product runs on, the calling thread included (1 until the pool has started, and where it cannot). */
   threads: number;
-  /** Why `threads` is below `requested`, or null. */
+  /** Why `threads` is below `requested` (threads unavailable here, or a worker that failed), or null. */
   note: string | null;
 }
 
@@ -74,7 +74,10 @@ export class ThreadingSetup {
   }
 
   status(): Threading {
-    const threads = this.started ? Math.min(this.started.threads, 1 + this.started.workersReady) : 1;
+    const pool = this.started;
+    if (pool?.failure)
+      return { requested: this.requested, source: this.source, threads: 1, note: pool.failure };
+    const threads = pool ? Math.min(pool.threads, 1 + pool.workersReady) : 1;
     return { requested: this.requested, source: this.source, threads, note: this.note };
   }
 

@@ -20,6 +20,8 @@ export interface WorkerStart {
  * The worker compiles the module, then loops: it sleeps on the control block's generation
  * (Atomics.wait is allowed in every worker), computes its share of the job when its slot is in it,
  * counts itself done and wakes the calling thread when it is the last. It leaves the loop on stop.
+ * Every macro-kernel call bumps the progress count, so the calling thread can tell a busy worker
+ * from a dead one; a worker that throws counts itself failed and wakes the calling thread.
  */
 export function workerSource(): string {
   return `"use strict";
@@ -27,10 +29,24 @@ const packPanels = ${packPanels.toString()};
 const gemmShare = ${gemmShare.toString()};
 function run(start) {
   const L = start.layout;
+  const control = new Int32Array(start.control);
+  try {
+    serve(start, L, control);
+  } catch (error) {
+    Atomics.add(control, L.failed, 1);
+    Atomics.notify(control, L.ready);
+    Atomics.notify(control, L.done);
+    throw error;
+  }
+}
+function serve(start, L, control) {
   const memory = start.memory;
   const instance = new WebAssembly.Instance(new WebAssembly.Module(start.moduleBytes), { env: { memory } });
-  const macro = instance.exports.macro;
-  const control = new Int32Array(start.control);
+  const kernel = instance.exports.macro;
+  const macro = (mc, nc, kc, pa, pb, pc, ldc) => {
+    kernel(mc, nc, kc, pa, pb, pc, ldc);
+    Atomics.add(control, L.progress, 1);
+  };
   const job = control.subarray(L.job, L.length);
   // Read the generation before taking a slot: a job that counts this worker is posted after the slot is taken.
   let seen = Atomics.load(control, L.generation);
