@@ -1,6 +1,5 @@
 import type { ConformanceOptions } from '@backprop/conformance';
 
-const SYNC_READ = 'WebGPU reads back asynchronously only, and this check reads synchronously';
 const NO_NAN =
   'WGSL lets implementations assume no NaN or infinity (Tint folds `x != x` and NaN comparisons), so they do not propagate';
 const NO_INDEX_CHECK = 'core validates indices only where the backend reads synchronously; WebGPU cannot';
@@ -11,7 +10,6 @@ const NO_INDEX_CHECK = 'core validates indices only where the backend reads sync
  * passes the suite's forward, reference-gradient, fused, memory and training checks.
  */
 export const WEBGPU_SKIPS: ConformanceOptions['skip'] = {
-  gradcheck: `core's gradcheck: ${SYNC_READ}`,
   'maximum/forward/NaN propagates': NO_NAN,
   'minimum/forward/NaN propagates': NO_NAN,
   'ne/forward/NaN and infinities': NO_NAN,

@@ -20,6 +20,7 @@ const NOT_OPS = new Set([
   'grad',
   'valueAndGrad',
   'gradcheck',
+  'gradcheckAsync',
   'composite',
   'bytesPerElement',
   'allocArray',
@@ -39,6 +40,10 @@ const NOT_OPS = new Set([
   'setRngState',
   'sumToShape',
   'readIfCheap',
+  // Argument checks for the packages built on core.
+  'describeValue',
+  'checkOptions',
+  'checkBoolean',
   'assertIndices',
   'to',
   'toAsync',

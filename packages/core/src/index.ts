@@ -18,6 +18,7 @@ export {
   type GradcheckOptions,
   type GradcheckResult,
   gradcheck,
+  gradcheckAsync,
 } from './autograd/gradcheck.js';
 export * from './backend/backend.js';
 export { readIfCheap } from './cheap-read.js';

@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import './setup-backend.js';
+import { minimalBackend } from '../../conformance/test/minimal-backend.js';
 import {
   ArgumentError,
+  BackendError,
   composite,
   grad,
   gradcheck,
+  gradcheckAsync,
   memory,
   mul,
   noGrad,
+  registerBackend,
   ShapeError,
+  setBackend,
+  type Tensor,
   tensor,
   tidy,
   valueAndGrad,
@@ -129,6 +135,55 @@ describe('functional autograd', () => {
     expect(result.passed).toBe(false);
     expect(result.mismatches).toHaveLength(4);
     expect(result.maxAbsError).toBeGreaterThan(0.1);
+  });
+});
+
+describe('gradcheckAsync', () => {
+  registerBackend(
+    'async-reads',
+    () => ({
+      ...minimalBackend(),
+      name: 'async-reads',
+      syncReadIsCheap: false,
+      readSync: () => {
+        throw new BackendError('async-reads: use await t.data()');
+      },
+    }),
+    0,
+  );
+  const wrongSquare = (t: Tensor) =>
+    composite(
+      'wrongSquare',
+      [t],
+      () => mul(t, t),
+      (g) => [mul(g, t)],
+    );
+  const rows = [
+    [0.3, -0.7, 2],
+    [1.1, 0.2, -1.5],
+  ];
+
+  it("gives gradcheck's result where reads are asynchronous only, and frees what it made", async () => {
+    const expected = gradcheck((t) => wrongSquare(t).sum(0), [tensor(rows)]);
+    await setBackend('async-reads');
+    try {
+      const x = tensor(rows);
+      const y = tensor([0.5, -2, 1]);
+      expect(() => gradcheck((t) => t.tanh(), [x])).toThrow(BackendError);
+      const before = memory().numTensors;
+      const good = await gradcheckAsync((a, b) => a.tanh().mul(b), [x, y]);
+      expect(good.passed).toBe(true);
+      const bad = await gradcheckAsync((t) => wrongSquare(t).sum(0), [x]);
+      expect(bad).toEqual(expected);
+      expect(bad.mismatches.map((m) => m.index)).toEqual([0, 1, 2, 3, 4, 5]);
+      // fn may return a tensor it did not make: gradcheckAsync must not free it.
+      const identity = await gradcheckAsync((a, _b) => a, [x, y]);
+      expect(identity.passed).toBe(true);
+      expect(x.isDisposed).toBe(false);
+      expect(memory().numTensors).toBe(before);
+    } finally {
+      await setBackend('minimal');
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import {
   backward,
   concat,
   fromArray,
-  gradcheck,
+  gradcheckAsync,
   memory,
   mul,
   noGrad,
@@ -134,19 +134,22 @@ function withLeaves(
   };
 }
 
-/** (2a) Analytic gradients against float32 central differences (core's gradcheck). */
-export function checkGradcheck(c: OpCase, s: Sample, tolerances: ToleranceConfig): void {
+/**
+ * (2a) Analytic gradients against float32 central differences (core's `gradcheckAsync`, so that
+ * backends that read back only asynchronously run it too).
+ */
+export async function checkGradcheck(c: OpCase, s: Sample, tolerances: ToleranceConfig): Promise<void> {
   const values = sampleValues(c, s);
   const which = gradInputs(s);
   const tol = scaled(tolerances.gradcheck, c.gradTolerance);
-  tidy(() => {
-    const stored = s.inputs.map((spec, i) => makeStored(spec, values[i]));
+  const stored = s.inputs.map((spec, i) => makeStored(spec, values[i]));
+  try {
     const fn = withLeaves(c, s, stored, which);
     const single = (...leaves: Tensor[]): Tensor => {
       const outs = fn(...leaves);
       return outs.length === 1 ? outs[0] : concat(outs.map((o) => reshape(o, [o.size])));
     };
-    const result = gradcheck(
+    const result = await gradcheckAsync(
       single,
       which.map((k) => stored[k]),
       { eps: tolerances.gradcheck.eps, atol: tol.atol, rtol: tol.rtol },
@@ -160,7 +163,9 @@ export function checkGradcheck(c: OpCase, s: Sample, tolerances: ToleranceConfig
         `${c.name} gradcheck, ${s.name}: ${result.mismatches.length} gradient entries differ from central differences (max error ${result.maxAbsError.toExponential(3)}; atol ${tol.atol}, rtol ${tol.rtol}): ${shown}`,
       );
     }
-  });
+  } finally {
+    for (const t of stored) t.dispose();
+  }
 }
 
 /** (2b) Analytic gradients against the float64 reference gradient (central differences on the reference). */
