@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { ACTIVATION_NAMES, type ActivationName } from '@backprop/nn';
 import { checkValue, describeValue, type OptionSpec, UsageError } from './args.js';
 import { duplicateKey } from './checkpoint/safetensors.js';
+import { LM_MODELS } from './words/models.js';
 
 /** Backends the trainer can run on. */
 export const BACKENDS = ['cpu', 'gpujs'] as const;
@@ -111,7 +112,7 @@ const DATASET: OptionSpec = {
   name: 'dataset',
   kind: 'string',
   placeholder: 'NAME',
-  description: `data set: ${DATASETS.join(', ')} or csv:PATH (default mnist)`,
+  description: `data set: ${DATASETS.join(', ')}, csv:PATH, or words (English words for the character-level language models) (default mnist)`,
 };
 const TARGET: OptionSpec = {
   name: 'target',
@@ -161,8 +162,35 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
     name: 'model',
     kind: 'string',
     placeholder: 'NAME',
-    choices: MODELS,
-    description: 'mlp (default) or lenet, a LeNet-5-style CNN (two conv+pool stages, then 120-84) for mnist',
+    choices: [...MODELS, ...LM_MODELS],
+    description:
+      'mlp (default) or lenet, a LeNet-5-style CNN (two conv+pool stages, then 120-84) for mnist; gpt, rnn, lstm or gru, character-level language models for --dataset words',
+  },
+  {
+    name: 'width',
+    kind: 'int',
+    placeholder: 'N',
+    min: 1,
+    max: 4096,
+    description:
+      'with --dataset words: the embedding width (the gpt’s model width; default gpt 64, recurrent 32)',
+  },
+  {
+    name: 'layers',
+    kind: 'int',
+    placeholder: 'N',
+    min: 1,
+    max: 64,
+    description:
+      'with --dataset words: transformer blocks or stacked recurrent layers (default 2 for gpt, 1 recurrent)',
+  },
+  {
+    name: 'heads',
+    kind: 'int',
+    placeholder: 'N',
+    min: 1,
+    max: 256,
+    description: 'with --dataset words --model gpt: attention heads (default 4)',
   },
   {
     name: 'hidden',
@@ -449,6 +477,12 @@ export function resolveTrainConfig(cli: Record<string, string | number | boolean
   const dataset = checkDataset(str('dataset') ?? 'mnist', command);
   const name = dataset.startsWith('csv:') ? 'csv' : dataset;
   const model = (str('model') ?? 'mlp') as ModelName;
+  for (const k of ['width', 'layers', 'heads'])
+    if (o[k] !== undefined)
+      throw new UsageError(
+        `--${k} shapes the --dataset words language models, not --model ${model}`,
+        command,
+      );
   if (model === 'lenet' && name !== 'mnist')
     throw new UsageError(`--model lenet reads 28×28 images and applies to mnist only, not ${name}`, command);
   if (model === 'lenet' && o.hidden !== undefined)

@@ -15,6 +15,7 @@ import { COMMANDS, mainHelp } from './commands/help.js';
 import { infoCommand } from './commands/info.js';
 import { InputError, predictCommand } from './commands/predict.js';
 import { resumeCommand } from './commands/resume.js';
+import { sampleCommand } from './commands/sample.js';
 import { trainCommand } from './commands/train.js';
 import { type Io, processIo } from './format.js';
 
@@ -26,6 +27,7 @@ const HANDLERS: Record<string, (argv: readonly string[], io: Io) => Promise<numb
   info: infoCommand,
   experiment: experimentCommand,
   export: exportCommand,
+  sample: sampleCommand,
 };
 
 /** Runs the trainer with `argv` (without `node` and the script); returns the exit code. */

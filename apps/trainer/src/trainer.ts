@@ -100,7 +100,10 @@ export function deriveSeed(seed: number, stream: number): number {
 }
 
 /** The optimizer the configuration names, over `params`. */
-export function createOptimizer(config: TrainConfig, params: Tensor[]): Optimizer {
+export function createOptimizer(
+  config: Pick<TrainConfig, 'optimizer' | 'lr' | 'momentum' | 'weightDecay'>,
+  params: Tensor[],
+): Optimizer {
   const { lr, momentum, weightDecay } = config;
   switch (config.optimizer) {
     case 'sgd':
@@ -122,7 +125,7 @@ export function createOptimizer(config: TrainConfig, params: Tensor[]): Optimize
  * the number of epochs and with it the horizon.
  */
 export function createScheduler(
-  config: TrainConfig,
+  config: Pick<TrainConfig, 'schedule'>,
   optimizer: Optimizer,
   totalSteps: number,
   lastStep = -1,

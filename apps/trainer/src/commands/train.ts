@@ -11,6 +11,8 @@ import { describeModel } from '../model.js';
 import { formatDuration, Progress } from '../progress.js';
 import { decisionGrid, describeOptimizer, displayDataset, percent, runReport } from '../report/training.js';
 import { type EpochMetrics, evaluate, TrainingRun } from '../trainer.js';
+import { wordsTrainCommand } from '../words/command.js';
+import { isWordsRun } from '../words/config.js';
 import { helpText } from './help.js';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), after it saved its checkpoint. */
@@ -34,6 +36,12 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
     throw new UsageError(`train takes no arguments besides options (got '${positionals[0]}')`, 'train');
   }
   const started = performance.now();
+  if (isWordsRun(options))
+    return wordsTrainCommand(options, io, {
+      json: options.json === true,
+      quiet: options.quiet === true,
+      started,
+    });
   const config = resolveTrainConfig(options);
   if (existsSync(join(config.out, RUN_FILES.checkpoint))) {
     throw new UsageError(
