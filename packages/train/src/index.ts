@@ -19,8 +19,9 @@ export { type EvaluateOptions, evaluate, predict } from './evaluate.js';
 export { type FitOptions, type FitResult, fit } from './fit.js';
 export { accuracyMetric, type Metric } from './metrics.js';
 export {
+  type AttentionInputs,
+  emitMultiheadAttention,
   emitScaledDotProductAttention,
-  emitSelfAttention,
   type OnnxAttentionOptions,
 } from './onnx/attention.js';
 export { type ExportOnnxOptions, exportOnnx, type OnnxLayerExport, onnxLayer } from './onnx/export.js';

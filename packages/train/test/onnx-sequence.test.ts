@@ -11,7 +11,7 @@ import {
 } from '../src/index.js';
 
 /** Every parameter redrawn from N(0, std²), so norms' ones and zeros and attention's zero biases are really exercised. */
-function randomize(model: nn.Module, std = 0.5): void {
+function randomize(model: nn.AnyModule, std = 0.5): void {
   for (const p of model.parameters()) p.assign(randn(p.shape, { std }));
 }
 
@@ -118,6 +118,44 @@ class CausalSelfAttend extends nn.Module {
 }
 
 describe('exportOnnx of attention and transformer layers', () => {
+  it('MultiheadAttention as the model: self-attention (sequence-first, unbatched) and cross-attention', async () => {
+    manualSeed(20);
+    /** Exports with `sample`, runs `inputs` in both; the largest difference over output and weights. */
+    const check = async (
+      mha: nn.MultiheadAttention,
+      sample: Tensor | [Tensor, Tensor, Tensor],
+      inputs: Tensor[],
+    ) => {
+      mha.eval();
+      const session = await ort.InferenceSession.create(await exportOnnx(mha, sample));
+      expect(session.outputNames).toEqual(['output', 'weights']);
+      const feed: Record<string, ort.Tensor> = {};
+      for (const [i, t] of inputs.entries())
+        feed[session.inputNames[i]] = new ort.Tensor('float32', Float32Array.from(await t.data()), t.shape);
+      const results = await session.run(feed);
+      const [q, k, v] = inputs.length === 1 ? [inputs[0], inputs[0], inputs[0]] : inputs;
+      const ours = mha.call(q, k, v) as [Tensor, Tensor];
+      let max = 0;
+      for (const [i, name] of ['output', 'weights'].entries()) {
+        expect(results[name].dims).toEqual(ours[i].shape);
+        const want = await ours[i].data();
+        const got = results[name].data as Float32Array;
+        for (let j = 0; j < want.length; j++) max = Math.max(max, Math.abs(want[j] - got[j]));
+      }
+      return max;
+    };
+    const self = new nn.MultiheadAttention(6, 3);
+    randomize(self);
+    expect(await check(self, randn([4, 1, 6]), [randn([5, 2, 6])])).toBeLessThan(1e-5);
+    expect(await check(self, randn([4, 6]), [randn([3, 6])])).toBeLessThan(1e-5);
+    const cross = new nn.MultiheadAttention(4, 2, { batchFirst: true, bias: false });
+    randomize(cross);
+    const sample: [Tensor, Tensor, Tensor] = [randn([1, 3, 4]), randn([1, 5, 4]), randn([1, 5, 4])];
+    expect(await check(cross, sample, [randn([2, 3, 4]), randn([2, 7, 4]), randn([2, 7, 4])])).toBeLessThan(
+      1e-5,
+    );
+  });
+
   it('TransformerEncoderLayer: post-norm ReLU (sequence-first), pre-norm GELU (batch-first), unbatched', async () => {
     manualSeed(16);
     const post = new nn.TransformerEncoderLayer(12, 3, { dimFeedforward: 20, dropout: 0.2 });
@@ -192,6 +230,9 @@ describe('exportOnnx refuses what it cannot express', () => {
     );
     const mha = new nn.Sequential(new nn.MultiheadAttention(4, 2));
     await expect(exportOnnx(mha, sample)).rejects.toThrow(/MultiheadAttention takes query, key and value/);
+    await expect(exportOnnx(new nn.Linear(4, 4), [sample, sample, sample])).rejects.toThrow(
+      /a \[query, key, value\] sample is for a MultiheadAttention model, not Linear/,
+    );
   });
 
   it('a recurrent layer before others (it returns [output, state])', async () => {

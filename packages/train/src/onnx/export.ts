@@ -1,5 +1,6 @@
 import { ArgumentError, dispose, noGrad, type Tensor, tidy } from '@backprop/core';
 import * as nn from '@backprop/nn';
+import { attentionModel } from './attention-model.js';
 import { GraphBuilder, type ValueSpec } from './graph.js';
 import { emitterFor, supportedLayers } from './layers.js';
 import type { EmitContext, Emitter, OnnxEmitter } from './ops.js';
@@ -80,6 +81,47 @@ function named(dims: readonly number[], names: readonly (string | null)[]): (num
   return dims.map((d, i) => names[i] ?? d);
 }
 
+/** The model's parameters' and buffers' values, read once before emission. */
+async function valuesOf(model: AnyModel): Promise<(t: Tensor, layer: AnyModel) => Float32Array> {
+  const values = new Map<Tensor, Float32Array>();
+  for (const t of Object.values(model.stateDict())) values.set(t, Float32Array.from(await t.data()));
+  return (t, layer) => {
+    const v = values.get(t);
+    if (v === undefined)
+      throw new ArgumentError(`exportOnnx: a tensor of ${layer.typeName} is not in the model's state dict`);
+    return v;
+  };
+}
+
+/** A MultiheadAttention model: self-attention on one sample, or cross-attention on [query, key, value]. */
+async function exportAttention(
+  model: nn.MultiheadAttention,
+  sample: Tensor | readonly Tensor[],
+  { opset = 17, outputName = 'output', dynamicBatch = true }: ExportOnnxOptions,
+): Promise<Uint8Array> {
+  const samples = Array.isArray(sample) ? sample : [sample as Tensor];
+  if (samples.length !== 1 && samples.length !== 3)
+    throw new ArgumentError(
+      `exportOnnx: MultiheadAttention takes one sample (self-attention) or [query, key, value], got ${samples.length} tensors`,
+    );
+  for (const t of samples)
+    if (t === null || typeof t !== 'object' || !('shape' in t) || t.dtype !== 'float32')
+      throw new ArgumentError('exportOnnx: MultiheadAttention samples must be float32 tensors');
+  const values = await valuesOf(model);
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return attentionModel(model, samples, {
+      opset,
+      dynamic: dynamicBatch,
+      outputName,
+      values: (t) => values(t, model),
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
 /**
  * Writes `model` as an ONNX model (opset 17, float32) for inference in ONNX Runtime (Node,
  * browser, server) or any ONNX engine, in evaluation mode: BatchNorm uses its running
@@ -89,7 +131,9 @@ function named(dims: readonly number[], names: readonly (string | null)[]): (num
  * BatchNorm1d/2d, GroupNorm, RMSNorm, Dropout, Flatten/Unflatten, Embedding, Conv2d, the 2-D
  * pools, TransformerEncoderLayer (unmasked) and DecoderOnlyBlock (causal); an RNN, LSTM or GRU
  * as the model or its last layer (outputs `output`, `h_n` and for an LSTM `c_n`, from zero
- * initial states); and module classes of yours given in `options.layers`. Another layer throws
+ * initial states); a MultiheadAttention as the model (self-attention on one sample, or
+ * cross-attention on `[query, key, value]`; outputs `output` and head-averaged `weights`); and
+ * module classes of yours given in `options.layers`. Another layer throws
  * `ArgumentError` naming it. Returns the `.onnx` file's bytes.
  * @example
  * const bytes = await exportOnnx(model, zeros([1, 784]));
@@ -97,12 +141,17 @@ function named(dims: readonly number[], names: readonly (string | null)[]): (num
  */
 export async function exportOnnx(
   model: AnyModel,
-  sampleInput: Tensor,
+  sampleInput: Tensor | readonly [Tensor, Tensor, Tensor],
   options: ExportOnnxOptions = {},
 ): Promise<Uint8Array> {
   const { opset = 17, inputName = 'input', outputName = 'output', dynamicBatch = true } = options;
   if (!Number.isInteger(opset) || opset < 17)
     throw new ArgumentError(`exportOnnx: opset must be an integer >= 17, got ${opset}`);
+  if (model instanceof nn.MultiheadAttention) return exportAttention(model, sampleInput, options);
+  if (Array.isArray(sampleInput))
+    throw new ArgumentError(
+      `exportOnnx: a [query, key, value] sample is for a MultiheadAttention model, not ${model.typeName}`,
+    );
   if (sampleInput === null || typeof sampleInput !== 'object' || !('shape' in sampleInput))
     throw new ArgumentError('exportOnnx: sampleInput must be a tensor of the input shape');
   if (sampleInput.dtype === 'bool')
@@ -119,8 +168,7 @@ export async function exportOnnx(
     throw new ArgumentError(
       `exportOnnx: ${layers[early].typeName} (layer ${early} of ${layers.length}) returns [output, state], so it must be the model's last layer`,
     );
-  const values = new Map<Tensor, Float32Array>();
-  for (const t of Object.values(model.stateDict())) values.set(t, Float32Array.from(await t.data()));
+  const values = await valuesOf(model);
   const g = new GraphBuilder();
   const wasTraining = model.training;
   model.eval();
@@ -147,14 +195,7 @@ export async function exportOnnx(
         inShape: current.shape,
         outShape: results[0].shape,
         opset,
-        values: (t) => {
-          const v = values.get(t);
-          if (v === undefined)
-            throw new ArgumentError(
-              `exportOnnx: a tensor of ${layer.typeName} is not in the model's state dict`,
-            );
-          return v;
-        },
+        values: (t) => values(t, layer),
       };
       if (isRecurrent(layer)) {
         const emitted = emitRecurrent(layer, context);

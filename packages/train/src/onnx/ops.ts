@@ -73,10 +73,11 @@ export function layerNorm(
   return c.g.node('LayerNormalization', [x, scale, shift], { axis: -shape.length, epsilon: eps });
 }
 
-/** The mean over `axes`, kept as size-1 dims: an attribute up to opset 17, an input from 18 on. */
-export function reduceMean(c: EmitContext, x: string, axes: readonly number[]): string {
-  if (c.opset < 18) return c.g.node('ReduceMean', [x], { axes, keepdims: 1 });
-  return c.g.node('ReduceMean', [x, c.g.int64s('axes', axes)], { keepdims: 1 });
+/** The mean over `axes` (kept as size-1 dims unless `keepDims` is false): an attribute up to opset 17, an input from 18 on. */
+export function reduceMean(c: EmitContext, x: string, axes: readonly number[], keepDims = true): string {
+  const keepdims = keepDims ? 1 : 0;
+  if (c.opset < 18) return c.g.node('ReduceMean', [x], { axes, keepdims });
+  return c.g.node('ReduceMean', [x, c.g.int64s('axes', axes)], { keepdims });
 }
 
 /** Reshape to `dims`, where 0 copies the input's size on that axis (so free axes stay free). */

@@ -1,13 +1,19 @@
 /** TransformerEncoderLayer (post- or pre-norm, ReLU or GELU) and the causal DecoderOnlyBlock, in evaluation mode (dropout is the identity). */
 import * as nn from '@backprop/nn';
-import { emitSelfAttention } from './attention.js';
+import { emitMultiheadAttention } from './attention.js';
 import { type EmitContext, type Emitter, geluExact, layerNorm, linear } from './ops.js';
 
 function encoderLayer(l: nn.TransformerEncoderLayer, c: EmitContext, isCausal: boolean): string {
   const { g } = c;
   const rank = c.inShape.length;
   const norm = (n: nn.LayerNorm, x: string) => layerNorm(c, x, n.normalizedShape, n.weight, n.bias, n.eps);
-  const attention = (x: string) => emitSelfAttention(c, l.self_attn, x, rank, isCausal);
+  const attention = (x: string) =>
+    emitMultiheadAttention(
+      c,
+      l.self_attn,
+      { query: x, key: x, value: x },
+      { rank, isCausal, needWeights: false },
+    ).output;
   const feedForward = (x: string) => {
     const hidden = linear(c, x, l.linear1.weight, l.linear1.bias);
     const act = l.activation === 'gelu' ? geluExact(c, hidden) : g.node('Relu', [hidden]);
