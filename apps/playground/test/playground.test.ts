@@ -138,6 +138,29 @@ describe.skipIf(missing !== null)('the built playground in Chromium', () => {
     await page.close();
   });
 
+  it('trains spirals past 95% on gpujs (WebGPU) where Chromium offers a WebGPU adapter', async (ctx) => {
+    const page = await open('?dataset=spirals&backend=webgpu');
+    const adapter = await page.evaluate(async () => {
+      const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+      return gpu ? (await gpu.requestAdapter()) !== null : false;
+    });
+    if (!adapter) {
+      await page.close();
+      ctx.skip(
+        'this Chromium offers no WebGPU adapter (SwiftShader needs --enable-unsafe-webgpu and Vulkan)',
+      );
+    }
+    // Slices of 50 steps stack 50 losses: a join of more parts than WebGPU binds storage buffers by default.
+    const trained = await trainUntil(page, 0.95);
+    expect(trained.backend).toBe('webgpu');
+    expect(trained.mode).toBe('webgpu');
+    expect(trained.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(trained.step).toBeLessThan(STEP_BOUND);
+    expect(Number.isFinite(trained.loss)).toBe(true);
+    expect(await screenshotVariance(page, '#view-data')).toBeGreaterThan(50);
+    await page.close();
+  });
+
   it("shows the vanishing gradient: a deep sigmoid stack's first layer gets >= 100x less than its last", async () => {
     const page = await open('?hidden=16-16-16-16-16-16-16&activation=sigmoid&optimizer=sgd&lr=0.1');
     await page.evaluate(() => window.__playground.train(1));

@@ -67,8 +67,13 @@ class GpujsData {
 
 const EMPTY = new Float32Array(0);
 
-/** Maximum tensor inputs of one kernel (GL texture units are limited; concat splits above it). */
-const MAX_INPUTS = 8;
+/** Maximum tensor inputs of one GL kernel (texture units are limited; concat splits above it). */
+const MAX_GL_INPUTS = 8;
+/**
+ * Maximum tensor inputs of one WebGPU kernel: each input and the output is a storage buffer, and
+ * the device gpu.js requests keeps WebGPU's default of 8 storage buffers per shader stage.
+ */
+const MAX_WEBGPU_INPUTS = 7;
 
 function data(info: TensorInfo): GpujsData {
   const d = info.dataId as GpujsData;
@@ -122,6 +127,8 @@ export class GpujsBackend implements Backend {
   private readonly cache: KernelCache;
   /** The GL context's MAX_TEXTURE_SIZE (0 outside the GL modes). */
   private readonly maxTextureSize: number;
+  /** The most tensor inputs one kernel binds (concat joins more in passes). */
+  private readonly maxInputs: number;
 
   constructor(gpu: GPU, requestedMode: GpujsMode, name = 'gpujs') {
     this.gpu = gpu;
@@ -135,6 +142,7 @@ export class GpujsBackend implements Backend {
     this.maxTextureSize = isGLMode(this.mode)
       ? ((gpu.Kernel as unknown as { features?: { maxTextureSize?: number } }).features?.maxTextureSize ?? 0)
       : 0;
+    this.maxInputs = this.mode === 'webgpu' ? MAX_WEBGPU_INPUTS : MAX_GL_INPUTS;
     this.cache = new KernelCache((spec, outputSize) => this.compile(spec, outputSize));
   }
 
@@ -362,13 +370,14 @@ export class GpujsBackend implements Backend {
     const outShape = [...xs[0].shape];
     outShape[axis] = xs.reduce((n, x) => n + x.shape[axis], 0);
     if (parts.length === 0 || sizeOf(outShape) === 0) return new GpujsData(EMPTY, 0);
-    if (parts.length > MAX_INPUTS) {
-      // Joins the first inputs, then the partial result with the rest, within the texture-unit limit.
+    const most = this.maxInputs;
+    if (parts.length > most) {
+      // Joins the first inputs, then the partial result with the rest, within the binding limit.
       const headShape = [...parts[0].shape];
-      headShape[axis] = parts.slice(0, MAX_INPUTS).reduce((n, x) => n + x.shape[axis], 0);
-      const head = this.concat(parts.slice(0, MAX_INPUTS), axis);
+      headShape[axis] = parts.slice(0, most).reduce((n, x) => n + x.shape[axis], 0);
+      const head = this.concat(parts.slice(0, most), axis);
       const result = this.concat(
-        [{ dataId: head, shape: headShape, dtype: xs[0].dtype }, ...parts.slice(MAX_INPUTS)],
+        [{ dataId: head, shape: headShape, dtype: xs[0].dtype }, ...parts.slice(most)],
         axis,
       );
       this.dispose(head);

@@ -36,6 +36,13 @@ export const joinSliceCases: OpCase[] = [
       { name: 'single input', inputs: [input([2, 3])], args: 1 },
       { name: 'transposed parts', inputs: [transposed([3, 2]), input([3, 4])], args: 1 },
       { name: 'vectors', inputs: [input([3]), input([4])], args: 0 },
+      // A backend that joins in one kernel binds every part: WebGPU allows 8 storage buffers by default.
+      {
+        name: 'eight parts',
+        inputs: Array.from({ length: 8 }, (_, i) => input([2, 1 + (i % 3)])),
+        args: 1,
+      },
+      { name: 'nineteen scalars', inputs: Array.from({ length: 19 }, () => input([1])), args: 0 },
       {
         name: 'int32',
         inputs: [input([2, 2], { dtype: 'int32' }), input([1, 2], { dtype: 'int32' })],
