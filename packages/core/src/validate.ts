@@ -1,8 +1,8 @@
 /**
  * Argument checks shared by core's public entry points: dtype names, plain numbers and option
- * objects. Internal to core (not re-exported from the package index), so
- * each kind of argument is validated in one place and every refusal is a typed error that names
- * the op, the value it got and what it expected.
+ * objects. `checkOptions` and `checkBoolean` are exported for the packages built on core, so each
+ * kind of argument is validated in one place and every refusal is a typed error that names the op,
+ * the value it got and what it expected.
  */
 import { describeValue } from './describe.js';
 import { DTYPES, type DType } from './dtype.js';
@@ -59,11 +59,12 @@ function describeRule(rule: NumberRule): string {
 
 /**
  * Checks that an options argument is a plain object (or absent) and, when `known` is given, names no
- * option the op does not know (a typo such as `dtpye` would otherwise be ignored silently).
+ * option the op does not know (a typo such as `dtpye` would otherwise be ignored silently). A class
+ * instance such as a Tensor is refused: it is a misplaced argument, not options.
  */
 export function checkOptions<T extends object>(op: string, options: unknown, known?: readonly string[]): T {
   if (options === undefined) return {} as T;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+  if (!isPlainObject(options)) {
     throw new ArgumentError(`${op}: options must be an object, got ${describeValue(options)}`);
   }
   const unknown = known ? Object.keys(options).filter((k) => !known.includes(k)) : [];
@@ -73,6 +74,12 @@ export function checkOptions<T extends object>(op: string, options: unknown, kno
     );
   }
   return options as T;
+}
+
+function isPlainObject(value: unknown): value is object {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** Checks an optional boolean option. */

@@ -1,7 +1,13 @@
-import { ArgumentError, fromArray, type Tensor } from '@backprop/core';
+import {
+  ArgumentError,
+  checkBoolean,
+  checkOptions,
+  describeValue,
+  fromArray,
+  type Tensor,
+} from '@backprop/core';
 import { ArrayDataset, TensorDataset } from './dataset.js';
 import { apportion, permutation, resolveGenerator, type SeedOptions, shuffleInPlace } from './random.js';
-import { checkFlag, checkOptions, describe } from './validate.js';
 
 /** A classification data set in host memory: features row-major `[numSamples, numFeatures]`, class indices. */
 export interface ClassificationData {
@@ -87,7 +93,7 @@ function checkArrayData(op: string, data: unknown): asserts data is ArrayData {
     !ArrayBuffer.isView(d.y)
   ) {
     throw new ArgumentError(
-      `${op}: expected a data set from classificationData/regressionData (task, x, y, ...), got ${describe(data)}`,
+      `${op}: expected a data set from classificationData/regressionData (task, x, y, ...), got ${describeValue(data)}`,
     );
   }
 }
@@ -140,11 +146,11 @@ export function trainTestSplit<D extends ArrayData>(
     typeof testSpec === 'number' && testSpec > 0 && testSpec < 1 ? Math.round(testSpec * n) : testSpec;
   if (typeof numTest !== 'number' || !Number.isInteger(numTest) || numTest < 0 || numTest > n) {
     throw new ArgumentError(
-      `trainTestSplit: test must be a fraction in (0, 1) or a count in 0..${n}, got ${describe(testSpec)}`,
+      `trainTestSplit: test must be a fraction in (0, 1) or a count in 0..${n}, got ${describeValue(testSpec)}`,
     );
   }
   const stratify =
-    checkFlag('trainTestSplit', 'stratify', options.stratify) ?? data.task === 'classification';
+    checkBoolean('trainTestSplit', 'stratify', options.stratify) ?? data.task === 'classification';
   let trainIdx: Int32Array;
   let testIdx: Int32Array;
   if (stratify) {

@@ -1,4 +1,4 @@
-import { ArgumentError } from '@backprop/core';
+import { ArgumentError, checkOptions, describeValue } from '@backprop/core';
 import {
   type ClassificationData,
   classificationData,
@@ -6,7 +6,6 @@ import {
   regressionData,
 } from './arrays.js';
 import { MissingPackageError, nodeRequire } from './node.js';
-import { checkOptions, describe } from './validate.js';
 
 /** One parsed record: its fields and the (1-based) line it starts on. */
 export interface CsvRecord {
@@ -21,7 +20,7 @@ export interface CsvRecord {
  */
 export function parseCsvRecords(text: string, delimiter = ','): CsvRecord[] {
   if (typeof text !== 'string')
-    throw new ArgumentError(`parseCsv: text must be a string, got ${describe(text)}`);
+    throw new ArgumentError(`parseCsv: text must be a string, got ${describeValue(text)}`);
   if (
     typeof delimiter !== 'string' ||
     delimiter.length !== 1 ||
@@ -30,7 +29,7 @@ export function parseCsvRecords(text: string, delimiter = ','): CsvRecord[] {
     delimiter === '\r'
   ) {
     throw new ArgumentError(
-      `parseCsv: delimiter must be one character other than a quote or newline, got ${describe(delimiter)}`,
+      `parseCsv: delimiter must be one character other than a quote or newline, got ${describeValue(delimiter)}`,
     );
   }
   const records: CsvRecord[] = [];
@@ -173,7 +172,7 @@ function sorted(values: Iterable<string>): string[] {
  */
 export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
   if (typeof text !== 'string')
-    throw new ArgumentError(`parseCsv: text must be a string, got ${describe(text)}`);
+    throw new ArgumentError(`parseCsv: text must be a string, got ${describeValue(text)}`);
   checkOptions<CsvOptions>('parseCsv', options, CSV_OPTIONS);
   const records = parseCsvRecords(text, options.delimiter ?? ',');
   const header = options.header ?? true;
@@ -319,7 +318,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
 /** Reads a CSV file (Node only) and parses it with `parseCsv`. */
 export function loadCsv(path: string, options: CsvOptions = {}): CsvData {
   if (typeof path !== 'string' || path === '')
-    throw new ArgumentError(`loadCsv: path must be a non-empty string, got ${describe(path)}`);
+    throw new ArgumentError(`loadCsv: path must be a non-empty string, got ${describeValue(path)}`);
   checkOptions<CsvOptions>('loadCsv', options, CSV_OPTIONS);
   const fs = nodeRequire()?.('node:fs') as { readFileSync(p: string, enc: string): string } | undefined;
   if (!fs)

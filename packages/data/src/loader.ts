@@ -1,8 +1,14 @@
-import { ArgumentError, dispose, type Generator } from '@backprop/core';
+import {
+  ArgumentError,
+  checkBoolean,
+  checkOptions,
+  describeValue,
+  dispose,
+  type Generator,
+} from '@backprop/core';
 import { type Collated, defaultCollate } from './collate.js';
 import { type Dataset, isBatched } from './dataset.js';
 import { resolveGenerator, shuffleInPlace } from './random.js';
-import { checkFlag, checkOptions, describe } from './validate.js';
 
 /** Options of `DataLoader`. */
 export interface DataLoaderOptions<T, B> {
@@ -60,23 +66,29 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
       'autoDispose',
     ]);
     const { batchSize = 1 } = checked;
-    const shuffle = checkFlag('DataLoader', 'shuffle', checked.shuffle) ?? false;
-    const dropLast = checkFlag('DataLoader', 'dropLast', checked.dropLast) ?? false;
-    const autoDispose = checkFlag('DataLoader', 'autoDispose', checked.autoDispose) ?? false;
+    const shuffle = checkBoolean('DataLoader', 'shuffle', checked.shuffle) ?? false;
+    const dropLast = checkBoolean('DataLoader', 'dropLast', checked.dropLast) ?? false;
+    const autoDispose = checkBoolean('DataLoader', 'autoDispose', checked.autoDispose) ?? false;
     if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) {
-      throw new ArgumentError(`DataLoader: batchSize must be a positive integer, got ${describe(batchSize)}`);
+      throw new ArgumentError(
+        `DataLoader: batchSize must be a positive integer, got ${describeValue(batchSize)}`,
+      );
     }
     if (checked.collate !== undefined && typeof checked.collate !== 'function')
-      throw new ArgumentError(`DataLoader: collate must be a function, got ${describe(checked.collate)}`);
+      throw new ArgumentError(
+        `DataLoader: collate must be a function, got ${describeValue(checked.collate)}`,
+      );
     if (checked.device !== undefined && typeof checked.device !== 'string')
-      throw new ArgumentError(`DataLoader: device must be a backend name, got ${describe(checked.device)}`);
+      throw new ArgumentError(
+        `DataLoader: device must be a backend name, got ${describeValue(checked.device)}`,
+      );
     if (
       dataset === null ||
       typeof dataset !== 'object' ||
       typeof (dataset as Dataset<T>).get !== 'function'
     ) {
       throw new ArgumentError(
-        `DataLoader: expected a dataset (an object with length and get(index)), got ${describe(dataset)}`,
+        `DataLoader: expected a dataset (an object with length and get(index)), got ${describeValue(dataset)}`,
       );
     }
     if (!Number.isInteger(dataset.length) || dataset.length < 0) {

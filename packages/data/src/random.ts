@@ -1,5 +1,4 @@
-import { ArgumentError, Generator, globalGenerator } from '@backprop/core';
-import { describe } from './validate.js';
+import { ArgumentError, describeValue, Generator, globalGenerator } from '@backprop/core';
 
 /** Where randomness comes from: a seed (a private generator), a generator, or core's global generator. */
 export interface SeedOptions {
@@ -15,13 +14,13 @@ export interface SeedOptions {
  */
 export function resolveGenerator(op: string, options: SeedOptions = {}): Generator {
   if (options.generator !== undefined && !(options.generator instanceof Generator))
-    throw new ArgumentError(`${op}: generator must be a Generator, got ${describe(options.generator)}`);
+    throw new ArgumentError(`${op}: generator must be a Generator, got ${describeValue(options.generator)}`);
   if (options.seed !== undefined && options.generator !== undefined) {
     throw new ArgumentError(`${op}: give either seed or generator, not both`);
   }
   if (options.seed !== undefined) {
     if (typeof options.seed !== 'number' || !Number.isSafeInteger(options.seed))
-      throw new ArgumentError(`${op}: seed must be an integer, got ${describe(options.seed)}`);
+      throw new ArgumentError(`${op}: seed must be an integer, got ${describeValue(options.seed)}`);
     return new Generator(options.seed);
   }
   return options.generator ?? globalGenerator;

@@ -1,8 +1,7 @@
-import { ArgumentError, BackpropError } from '@backprop/core';
+import { ArgumentError, BackpropError, checkOptions } from '@backprop/core';
 import { type ClassificationData, classificationData, subset, trainTestSplit } from './arrays.js';
 import { loadPackage } from './node.js';
 import { resolveGenerator, type SeedOptions } from './random.js';
-import { checkOptions } from './validate.js';
 
 interface MnistDigit {
   id: number;

@@ -1,4 +1,4 @@
-import { ArgumentError, type Generator } from '@backprop/core';
+import { ArgumentError, checkBoolean, checkOptions, describeValue, type Generator } from '@backprop/core';
 import {
   type ClassificationData,
   classificationData,
@@ -6,7 +6,6 @@ import {
   regressionData,
 } from './arrays.js';
 import { resolveGenerator, type SeedOptions, shuffleInPlace } from './random.js';
-import { checkFlag, checkOptions, describe } from './validate.js';
 
 const SYNTHETIC_OPTIONS = ['numSamples', 'noise', 'shuffle', 'seed', 'generator'] as const;
 
@@ -22,12 +21,12 @@ export interface SyntheticOptions extends SeedOptions {
 
 function checkCount(op: string, name: string, n: number, min = 0): void {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
-    throw new ArgumentError(`${op}: ${name} must be an integer >= ${min}, got ${describe(n)}`);
+    throw new ArgumentError(`${op}: ${name} must be an integer >= ${min}, got ${describeValue(n)}`);
 }
 
 function checkNoise(op: string, noise: number): void {
   if (typeof noise !== 'number' || !Number.isFinite(noise) || noise < 0)
-    throw new ArgumentError(`${op}: noise must be a finite non-negative number, got ${describe(noise)}`);
+    throw new ArgumentError(`${op}: noise must be a finite non-negative number, got ${describeValue(noise)}`);
 }
 
 /** Class sizes when `n` samples are shared between `k` classes (the first classes get one more). */
@@ -57,7 +56,7 @@ function build(
     for (let f = 0; f < numFeatures; f++)
       xs[i * numFeatures + f] = row[f] + (noise > 0 ? noise * g.normal() : 0);
   }
-  if (checkFlag(op, 'shuffle', options.shuffle) ?? true) {
+  if (checkBoolean(op, 'shuffle', options.shuffle) ?? true) {
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
     shuffleInPlace(order, g);
@@ -220,7 +219,7 @@ export function blobs(options: BlobsOptions = {}): ClassificationData & { center
     const [lo, hi] = options.box ?? [-10, 10];
     if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi))
       throw new ArgumentError(
-        `blobs: box must be [low, high] with finite low <= high, got ${describe(options.box)}`,
+        `blobs: box must be [low, high] with finite low <= high, got ${describeValue(options.box)}`,
       );
     centers = Array.from({ length: spec }, () =>
       Array.from({ length: d }, () => lo + (hi - lo) * g.uniform()),

@@ -3,6 +3,7 @@ import {
   add,
   cast,
   DTypeError,
+  describeValue,
   div,
   formatShape,
   gather,
@@ -33,7 +34,6 @@ import {
   checkScalar,
   classRows,
   classWeightShape,
-  describe,
   indexTargetShape,
   lossOptions,
   pickPerRow,
@@ -146,7 +146,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   assertTensorArg('crossEntropy', 'target', target);
   if (!(typeof labelSmoothing === 'number' && labelSmoothing >= 0 && labelSmoothing <= 1)) {
     throw new ArgumentError(
-      `crossEntropy: labelSmoothing must be in [0, 1], got ${describe(labelSmoothing)}`,
+      `crossEntropy: labelSmoothing must be in [0, 1], got ${describeValue(labelSmoothing)}`,
     );
   }
   if (target.dtype === 'float32') return crossEntropyProbs(input, target, weight, labelSmoothing, reduction);
@@ -222,7 +222,7 @@ export function multiMargin(input: Tensor, target: Tensor, options: MultiMarginO
   checkReduction('multiMargin', reduction);
   assertFloatInput('multiMargin', 'input', input);
   assertTensorArg('multiMargin', 'target', target);
-  if (p !== 1 && p !== 2) throw new ArgumentError(`multiMargin: p must be 1 or 2, got ${describe(p)}`);
+  if (p !== 1 && p !== 2) throw new ArgumentError(`multiMargin: p must be 1 or 2, got ${describeValue(p)}`);
   checkScalar('multiMargin', 'margin', margin);
   if (input.rank > 2)
     throw new ShapeError(`multiMargin: input must be [C] or [N, C], got ${formatShape(input.shape)}`);

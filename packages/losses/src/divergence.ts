@@ -1,5 +1,17 @@
-import { ArgumentError, div, exp, gt, log, mul, sub, sum, type Tensor, where } from '@backprop/core';
-import { assertFloatInput, assertSameShape, checkReduction, describe, lossOptions, reduce } from './util.js';
+import {
+  ArgumentError,
+  describeValue,
+  div,
+  exp,
+  gt,
+  log,
+  mul,
+  sub,
+  sum,
+  type Tensor,
+  where,
+} from '@backprop/core';
+import { assertFloatInput, assertSameShape, checkReduction, lossOptions, reduce } from './util.js';
 
 export interface KLDivOptions {
   /**
@@ -22,7 +34,7 @@ export function klDiv(input: Tensor, target: Tensor, options: KLDivOptions = {})
     'logTarget',
   ]);
   if (typeof logTarget !== 'boolean')
-    throw new ArgumentError(`klDiv: logTarget must be true or false, got ${describe(logTarget)}`);
+    throw new ArgumentError(`klDiv: logTarget must be true or false, got ${describeValue(logTarget)}`);
   checkReduction('klDiv', reduction, ['mean', 'batchmean', 'sum', 'none']);
   assertFloatInput('klDiv', 'input', input);
   assertFloatInput('klDiv', 'target', target);

@@ -4,6 +4,7 @@ import {
   arange,
   cast,
   DTypeError,
+  describeValue,
   formatShape,
   gather,
   mean,
@@ -29,21 +30,9 @@ const REDUCTIONS: readonly string[] = ['mean', 'sum', 'none'];
 export function checkReduction(op: string, reduction: string, allowed: readonly string[] = REDUCTIONS): void {
   if (typeof reduction !== 'string' || !allowed.includes(reduction)) {
     throw new ArgumentError(
-      `${op}: reduction must be ${allowed.map((r) => `'${r}'`).join(', ')}; got ${describe(reduction)}`,
+      `${op}: reduction must be ${allowed.map((r) => `'${r}'`).join(', ')}; got ${describeValue(reduction)}`,
     );
   }
-}
-
-/** How a message shows a value the caller passed: `"3" (string)`, `NaN`, `null`, `[1, 2] (array)`. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || value === null || value === undefined) return String(value);
-  if (typeof value === 'boolean') return `${value} (boolean)`;
-  if (Array.isArray(value)) return `[${value.join(', ')}] (array)`;
-  if (value instanceof Tensor) return `a ${value.dtype} tensor of shape ${formatShape(value.shape)}`;
-  if (typeof value === 'function') return 'a function';
-  const name = (value as object).constructor?.name;
-  return name && name !== 'Object' ? `a ${name}` : 'an object';
 }
 
 /**
@@ -58,7 +47,7 @@ export function lossOptions<O extends object>(op: string, options: unknown, know
     Array.isArray(options) ||
     options instanceof Tensor
   ) {
-    throw new ArgumentError(`${op}: options must be an object, got ${describe(options)}`);
+    throw new ArgumentError(`${op}: options must be an object, got ${describeValue(options)}`);
   }
   const unknown = Object.keys(options).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
@@ -69,7 +58,7 @@ export function lossOptions<O extends object>(op: string, options: unknown, know
   for (const key of ['weight', 'posWeight'] as const) {
     const w = (options as Record<string, unknown>)[key];
     if (w !== undefined && w !== null && !(w instanceof Tensor))
-      throw new ArgumentError(`${op}: ${key} must be a Tensor or null, got ${describe(w)}`);
+      throw new ArgumentError(`${op}: ${key} must be a Tensor or null, got ${describeValue(w)}`);
   }
   return options as O;
 }
@@ -95,7 +84,7 @@ export function checkScalar(
       rule.max !== undefined && `<= ${rule.max}`,
     ].filter(Boolean);
     throw new ArgumentError(
-      `${op}: ${name} must be ${rule.integer ? 'an integer' : 'a finite number'}${bounds.length ? ` ${bounds.join(' and ')}` : ''}, got ${describe(value)}`,
+      `${op}: ${name} must be ${rule.integer ? 'an integer' : 'a finite number'}${bounds.length ? ` ${bounds.join(' and ')}` : ''}, got ${describeValue(value)}`,
     );
   }
   return value as number;
@@ -103,7 +92,8 @@ export function checkScalar(
 
 /** Throws unless `t` is a Tensor, naming the loss and the argument. */
 export function assertTensorArg(op: string, name: string, t: unknown): asserts t is Tensor {
-  if (!(t instanceof Tensor)) throw new ArgumentError(`${op}: ${name} must be a Tensor, got ${describe(t)}`);
+  if (!(t instanceof Tensor))
+    throw new ArgumentError(`${op}: ${name} must be a Tensor, got ${describeValue(t)}`);
 }
 
 /** Applies a reduction to per-element losses. */

@@ -43,7 +43,7 @@ describe('loss options are checked by name and type', () => {
     expect(() => crossEntropy(x, labels, { weight: bad([1, 1, 1]) })).toThrow(
       /crossEntropy: weight must be a Tensor or null/,
     );
-    expect(() => mse(x, bad([[0, 0, 0]]))).toThrow(/mse: target must be a Tensor, got \[0,0,0\]/);
+    expect(() => mse(x, bad([[0, 0, 0]]))).toThrow(/mse: target must be a Tensor, got \[\[0, 0, 0\]\]/);
     expect(() => nll(bad(null), labels)).toThrow(ArgumentError);
     expect(() => klDiv(x, x, bad({ logTarget: 'yes' }))).toThrow(/klDiv: logTarget must be true or false/);
   });

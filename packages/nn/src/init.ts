@@ -5,13 +5,14 @@
  */
 import {
   ArgumentError,
+  checkOptions,
   DTypeError,
   fromArray,
   type Generator,
   globalGenerator,
   type Tensor,
 } from '@backprop/core';
-import { checkOptions, checkReal, checkTensor } from './validate.js';
+import { checkReal, checkTensor } from './validate.js';
 
 /** Nonlinearities `calculateGain` knows (PyTorch's names, with camelCase `leakyRelu` as well). */
 export type Nonlinearity =

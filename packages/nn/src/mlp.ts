@@ -1,4 +1,4 @@
-import { ArgumentError } from '@backprop/core';
+import { ArgumentError, checkBoolean, checkOptions, describeValue } from '@backprop/core';
 import {
   AbsReLU,
   CELU,
@@ -25,7 +25,7 @@ import { Sequential } from './layers/container.js';
 import { Linear } from './layers/linear.js';
 import { BatchNorm1d, LayerNorm } from './layers/normalization.js';
 import type { AnyModule } from './module.js';
-import { checkChoice, checkFlag, checkOptions, checkProbability, checkSize, describe } from './validate.js';
+import { checkChoice, checkProbability, checkSize } from './validate.js';
 
 const ACTIVATIONS = {
   relu: () => new ReLU(),
@@ -63,7 +63,7 @@ export function createActivation(name: ActivationName): AnyModule {
   const make = (ACTIVATIONS as Record<string, (() => AnyModule) | undefined>)[name];
   if (!make || !Object.hasOwn(ACTIVATIONS, name)) {
     throw new ArgumentError(
-      `createActivation: unknown activation ${describe(name)} (expected one of ${ACTIVATION_NAMES.join(', ')})`,
+      `createActivation: unknown activation ${describeValue(name)} (expected one of ${ACTIVATION_NAMES.join(', ')})`,
     );
   }
   return make();
@@ -91,7 +91,7 @@ function checkActivationSpec(name: string, spec: unknown): void {
   if (typeof spec === 'function') return;
   if (typeof spec !== 'string' || !Object.hasOwn(ACTIVATIONS, spec)) {
     throw new ArgumentError(
-      `mlp: ${name} must be a function or one of ${ACTIVATION_NAMES.join(', ')}, got ${describe(spec)}`,
+      `mlp: ${name} must be a function or one of ${ACTIVATION_NAMES.join(', ')}, got ${describeValue(spec)}`,
     );
   }
 }
@@ -125,14 +125,14 @@ export function mlp(options: MlpOptions): Sequential {
   ]);
   if (!Array.isArray(sizes) || sizes.length < 2) {
     throw new ArgumentError(
-      `mlp: sizes must list at least an input and an output width, got ${describe(sizes)}`,
+      `mlp: sizes must list at least an input and an output width, got ${describeValue(sizes)}`,
     );
   }
   sizes.forEach((n, i) => {
     checkSize('mlp', `sizes[${i}]`, n);
   });
   checkProbability('mlp', 'dropout', dropout, true);
-  checkFlag('mlp', 'bias', bias);
+  checkBoolean('mlp', 'bias', bias);
   checkChoice('mlp', 'norm', norm, ['none', 'batch', 'layer']);
   checkActivationSpec('activation', activation);
   if (outputActivation !== null) checkActivationSpec('outputActivation', outputActivation);

@@ -1,6 +1,9 @@
 import {
   ArgumentError,
   cast,
+  checkBoolean,
+  checkOptions,
+  describeValue,
   formatShape,
   keep,
   noGrad,
@@ -9,7 +12,6 @@ import {
   type Tensor,
 } from '@backprop/core';
 import { isParameter, type Parameter } from './parameter.js';
-import { checkFlag, checkOptions, describe } from './validate.js';
 
 /** A module of any signature (what containers hold). */
 // biome-ignore lint/suspicious/noExplicitAny: a container holds modules of every signature.
@@ -104,7 +106,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** Registers a hook run after every `call`; returns a function that removes it. */
   registerForwardHook(hook: ForwardHook): () => void {
     if (typeof hook !== 'function')
-      throw new ArgumentError(`registerForwardHook: hook must be a function, got ${describe(hook)}`);
+      throw new ArgumentError(`registerForwardHook: hook must be a function, got ${describeValue(hook)}`);
     this._forwardHooks.push(hook);
     return () => {
       const i = this._forwardHooks.indexOf(hook);
@@ -260,7 +262,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Sets training mode here and in every descendant (Dropout and BatchNorm behave differently). */
   train(mode = true): this {
-    checkFlag('train', 'mode', mode);
+    checkBoolean('train', 'mode', mode);
     for (const m of this.modules()) m.training = mode;
     return this;
   }
@@ -281,7 +283,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** Calls `fn` on every descendant and then on this module (children first, as PyTorch). */
   apply(fn: (module: AnyModule) => void): this {
     if (typeof fn !== 'function')
-      throw new ArgumentError(`apply: fn must be a function, got ${describe(fn)}`);
+      throw new ArgumentError(`apply: fn must be a function, got ${describeValue(fn)}`);
     for (const child of this.children()) child.apply(fn);
     fn(this);
     return this;
@@ -314,14 +316,14 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   ): LoadStateDictResult {
     const where = `loadStateDict (${this.typeName})`;
     const checked = checkOptions<LoadStateDictOptions>(where, options, ['strict', 'requireFinite']);
-    const strict = checkFlag(where, 'strict', checked.strict) ?? true;
-    const requireFinite = checkFlag(where, 'requireFinite', checked.requireFinite) ?? false;
+    const strict = checkBoolean(where, 'strict', checked.strict) ?? true;
+    const requireFinite = checkBoolean(where, 'requireFinite', checked.requireFinite) ?? false;
     if (
       !(dict instanceof Map) &&
       (dict === null || typeof dict !== 'object' || Array.isArray(dict) || isTensorLike(dict))
     ) {
       throw new ArgumentError(
-        `${where}: expected a state dict (an object or a Map from names to tensors), got ${describe(dict)}`,
+        `${where}: expected a state dict (an object or a Map from names to tensors), got ${describeValue(dict)}`,
       );
     }
     const source =
@@ -335,7 +337,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       if (!source.has(key)) continue;
       const value = source.get(key);
       if (!isTensorLike(value)) {
-        notTensors.push(`${key}: expected a tensor, got ${describe(value)}`);
+        notTensors.push(`${key}: expected a tensor, got ${describeValue(value)}`);
       } else if (value.isDisposed) {
         notTensors.push(`${key}: the tensor was disposed`);
       } else if (!shapesEqual(value.shape, target.shape)) {
@@ -383,7 +385,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** Moves every parameter and buffer (and their gradients) to the backend named `device`, in place. */
   to(device: string): this {
     if (typeof device !== 'string')
-      throw new ArgumentError(`to: device must be a backend name, got ${describe(device)}`);
+      throw new ArgumentError(`to: device must be a backend name, got ${describeValue(device)}`);
     for (const t of [...this.parameters(), ...this.buffers()]) t.moveTo(device);
     return this;
   }

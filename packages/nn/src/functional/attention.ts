@@ -1,6 +1,7 @@
 import {
   ArgumentError,
   add,
+  checkOptions,
   DTypeError,
   formatShape,
   fromArray,
@@ -12,7 +13,7 @@ import {
   transpose,
   where,
 } from '@backprop/core';
-import { checkOptions, checkProbability, checkReal, checkTensor } from '../validate.js';
+import { checkProbability, checkReal, checkTensor } from '../validate.js';
 import { dropout } from './layers.js';
 
 export interface AttentionOptions {

@@ -3,6 +3,7 @@ import {
   add,
   cast,
   linear as coreLinear,
+  describeValue,
   div,
   formatShape,
   type Generator,
@@ -18,7 +19,7 @@ import {
   variance,
   zerosLike,
 } from '@backprop/core';
-import { checkProbability, checkReal, checkTensor, describe } from '../validate.js';
+import { checkProbability, checkReal, checkTensor } from '../validate.js';
 
 /**
  * x·weightᵀ + bias for x of any rank ≥ 1 whose last dimension is `weight.shape[1]`: 2-D input goes
@@ -66,7 +67,7 @@ export function layerNorm(
   checkTensor('layerNorm', 'input', x);
   if (!Array.isArray(normalizedShape))
     throw new ArgumentError(
-      `layerNorm: normalizedShape must be an array of sizes, got ${describe(normalizedShape)}`,
+      `layerNorm: normalizedShape must be an array of sizes, got ${describeValue(normalizedShape)}`,
     );
   checkReal('layerNorm', 'eps', eps, { above: 0 });
   const k = normalizedShape.length;

@@ -1,8 +1,8 @@
-import { ArgumentError, full, max, reshape, type Tensor } from '@backprop/core';
+import { ArgumentError, checkOptions, full, max, reshape, type Tensor } from '@backprop/core';
 import * as F from '../functional/index.js';
 import { Module } from '../module.js';
 import { type Parameter, parameter } from '../parameter.js';
-import { checkChoice, checkOptions, checkReal, checkSize } from '../validate.js';
+import { checkChoice, checkReal, checkSize } from '../validate.js';
 import { Linear, type LinearOptions } from './linear.js';
 
 /** sigmoid(x) = 1 / (1 + e^−x). */

@@ -1,6 +1,8 @@
 import {
   ArgumentError,
   add,
+  checkBoolean,
+  checkOptions,
   DTypeError,
   formatShape,
   mean,
@@ -17,7 +19,7 @@ import * as F from '../functional/index.js';
 import { constant, xavierUniform } from '../init.js';
 import { Module } from '../module.js';
 import { type Parameter, parameter } from '../parameter.js';
-import { checkFlag, checkOptions, checkProbability, checkSize, checkTensor } from '../validate.js';
+import { checkProbability, checkSize, checkTensor } from '../validate.js';
 import { Linear } from './linear.js';
 
 export interface MultiheadAttentionOptions {
@@ -81,8 +83,8 @@ export class MultiheadAttention extends Module<
     const checked = checkOptions<MultiheadAttentionOptions>(what, options, ['dropout', 'bias', 'batchFirst']);
     this.headDim = embedDim / numHeads;
     this.dropout = checkProbability(what, 'dropout', checked.dropout ?? 0);
-    this.batchFirst = checkFlag(what, 'batchFirst', checked.batchFirst) ?? false;
-    const bias = checkFlag(what, 'bias', checked.bias) ?? true;
+    this.batchFirst = checkBoolean(what, 'batchFirst', checked.batchFirst) ?? false;
+    const bias = checkBoolean(what, 'bias', checked.bias) ?? true;
     this.in_proj_weight = parameter(zeros([3 * embedDim, embedDim]));
     this.in_proj_bias = bias ? parameter(zeros([3 * embedDim])) : null;
     this.out_proj = new Linear(embedDim, embedDim, { bias });

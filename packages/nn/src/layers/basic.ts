@@ -1,7 +1,7 @@
-import { flatten, type Generator, type Tensor } from '@backprop/core';
+import { checkOptions, flatten, type Generator, type Tensor } from '@backprop/core';
 import * as F from '../functional/index.js';
 import { Module } from '../module.js';
-import { checkOptions, checkProbability, checkReal } from '../validate.js';
+import { checkProbability, checkReal } from '../validate.js';
 
 /** Returns its input unchanged (a placeholder, e.g. an optional layer turned off). */
 export class Identity extends Module {

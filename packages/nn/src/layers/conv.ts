@@ -2,6 +2,8 @@ import {
   ArgumentError,
   type Conv2dOptions,
   type ConvTranspose2dOptions,
+  checkBoolean,
+  checkOptions,
   conv1d,
   conv2d,
   convTranspose2d,
@@ -12,7 +14,7 @@ import {
 import { kaimingUniform, uniform } from '../init.js';
 import { Module } from '../module.js';
 import { type Parameter, parameter } from '../parameter.js';
-import { checkFlag, checkOptions, checkSize } from '../validate.js';
+import { checkSize } from '../validate.js';
 
 /** Options of `Conv2d`: `F.conv2d`'s, plus whether to learn a bias. */
 export interface Conv2dLayerOptions extends Conv2dOptions {
@@ -88,7 +90,7 @@ export class Conv2d extends Module {
     this.outChannels = outChannels;
     this.options = conv;
     this.weight = parameter(zeros([outChannels, inChannels / groups, ...this.kernelSize]));
-    this.bias = (checkFlag('Conv2d', 'bias', bias) ?? true) ? parameter(zeros([outChannels])) : null;
+    this.bias = (checkBoolean('Conv2d', 'bias', bias) ?? true) ? parameter(zeros([outChannels])) : null;
     this.resetParameters();
   }
 
@@ -125,7 +127,7 @@ export class Conv1d extends Module {
     this.outChannels = outChannels;
     this.options = conv;
     this.weight = parameter(zeros([outChannels, inChannels / groups, kernelSize]));
-    this.bias = (checkFlag('Conv1d', 'bias', bias) ?? true) ? parameter(zeros([outChannels])) : null;
+    this.bias = (checkBoolean('Conv1d', 'bias', bias) ?? true) ? parameter(zeros([outChannels])) : null;
     this.resetParameters();
   }
 
@@ -174,7 +176,8 @@ export class ConvTranspose2d extends Module {
     this.outChannels = outChannels;
     this.options = conv;
     this.weight = parameter(zeros([inChannels, outChannels / groups, ...this.kernelSize]));
-    this.bias = (checkFlag('ConvTranspose2d', 'bias', bias) ?? true) ? parameter(zeros([outChannels])) : null;
+    this.bias =
+      (checkBoolean('ConvTranspose2d', 'bias', bias) ?? true) ? parameter(zeros([outChannels])) : null;
     this.resetParameters();
   }
 

@@ -1,5 +1,6 @@
 import {
   ArgumentError,
+  checkOptions,
   DTypeError,
   detach,
   eq,
@@ -13,7 +14,7 @@ import {
 } from '@backprop/core';
 import { Module } from '../module.js';
 import { type Parameter, parameter } from '../parameter.js';
-import { checkOptions, checkReal, checkSize, checkTensor } from '../validate.js';
+import { checkReal, checkSize, checkTensor } from '../validate.js';
 
 export interface EmbeddingOptions {
   /** An index whose row starts at zero and gets no gradient (a padding token). Negative counts from the end. */

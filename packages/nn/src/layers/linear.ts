@@ -1,9 +1,9 @@
-import { type Tensor, zeros } from '@backprop/core';
+import { checkBoolean, checkOptions, type Tensor, zeros } from '@backprop/core';
 import * as F from '../functional/index.js';
 import { kaimingUniform, uniform } from '../init.js';
 import { Module } from '../module.js';
 import { type Parameter, parameter } from '../parameter.js';
-import { checkFlag, checkOptions, checkSize } from '../validate.js';
+import { checkSize } from '../validate.js';
 
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
@@ -25,7 +25,11 @@ export class Linear extends Module {
     super();
     checkSize('Linear', 'inFeatures', inFeatures);
     checkSize('Linear', 'outFeatures', outFeatures);
-    const bias = checkFlag('Linear', 'bias', checkOptions<LinearOptions>('Linear', options, ['bias']).bias);
+    const bias = checkBoolean(
+      'Linear',
+      'bias',
+      checkOptions<LinearOptions>('Linear', options, ['bias']).bias,
+    );
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.weight = parameter(zeros([outFeatures, inFeatures]));

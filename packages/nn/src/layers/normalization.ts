@@ -1,6 +1,9 @@
 import {
   ArgumentError,
   add,
+  checkBoolean,
+  checkOptions,
+  describeValue,
   div,
   formatShape,
   mean,
@@ -19,7 +22,7 @@ import {
 import * as F from '../functional/index.js';
 import { Module } from '../module.js';
 import { type Parameter, parameter } from '../parameter.js';
-import { checkFlag, checkOptions, checkReal, checkSize, checkTensor, describe } from '../validate.js';
+import { checkReal, checkSize, checkTensor } from '../validate.js';
 
 export interface LayerNormOptions {
   /** Added to the variance (default 1e-5). */
@@ -41,7 +44,7 @@ export class LayerNorm extends Module {
     super();
     if (typeof normalizedShape !== 'number' && !Array.isArray(normalizedShape)) {
       throw new ArgumentError(
-        `LayerNorm: normalizedShape must be a size or an array of sizes, got ${describe(normalizedShape)}`,
+        `LayerNorm: normalizedShape must be a size or an array of sizes, got ${describeValue(normalizedShape)}`,
       );
     }
     const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
@@ -54,8 +57,8 @@ export class LayerNorm extends Module {
     ]);
     this.normalizedShape = shape;
     this.eps = checkReal('LayerNorm', 'eps', checked.eps ?? 1e-5, { above: 0 });
-    const affine = checkFlag('LayerNorm', 'elementwiseAffine', checked.elementwiseAffine) ?? true;
-    const bias = checkFlag('LayerNorm', 'bias', checked.bias) ?? true;
+    const affine = checkBoolean('LayerNorm', 'elementwiseAffine', checked.elementwiseAffine) ?? true;
+    const bias = checkBoolean('LayerNorm', 'bias', checked.bias) ?? true;
     this.weight = affine ? parameter(ones(shape)) : null;
     this.bias = affine && bias ? parameter(zeros(shape)) : null;
   }
@@ -113,11 +116,11 @@ export class BatchNorm1d extends Module {
       !(typeof this.momentum === 'number' && this.momentum >= 0 && this.momentum <= 1)
     ) {
       throw new ArgumentError(
-        `BatchNorm1d: momentum must be in [0, 1] or null, got ${describe(this.momentum)}`,
+        `BatchNorm1d: momentum must be in [0, 1] or null, got ${describeValue(this.momentum)}`,
       );
     }
-    const affine = checkFlag('BatchNorm1d', 'affine', checked.affine) ?? true;
-    checkFlag('BatchNorm1d', 'trackRunningStats', checked.trackRunningStats);
+    const affine = checkBoolean('BatchNorm1d', 'affine', checked.affine) ?? true;
+    checkBoolean('BatchNorm1d', 'trackRunningStats', checked.trackRunningStats);
     this.weight = affine ? parameter(ones([numFeatures])) : null;
     this.bias = affine ? parameter(zeros([numFeatures])) : null;
     const track = checked.trackRunningStats ?? true;

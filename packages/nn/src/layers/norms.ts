@@ -1,5 +1,7 @@
 import {
   add,
+  checkBoolean,
+  checkOptions,
   div,
   formatShape,
   mean,
@@ -16,7 +18,7 @@ import {
 } from '@backprop/core';
 import { Module } from '../module.js';
 import { type Parameter, parameter } from '../parameter.js';
-import { checkFlag, checkOptions, checkReal, checkSize, checkTensor } from '../validate.js';
+import { checkReal, checkSize, checkTensor } from '../validate.js';
 import { BatchNorm1d } from './normalization.js';
 
 /**
@@ -68,7 +70,7 @@ export class GroupNorm extends Module {
       );
     const checked = checkOptions<GroupNormOptions>('GroupNorm', options, ['eps', 'affine']);
     this.eps = checkReal('GroupNorm', 'eps', checked.eps ?? 1e-5, { above: 0 });
-    const affine = checkFlag('GroupNorm', 'affine', checked.affine) ?? true;
+    const affine = checkBoolean('GroupNorm', 'affine', checked.affine) ?? true;
     this.weight = affine ? parameter(ones([numChannels])) : null;
     this.bias = affine ? parameter(zeros([numChannels])) : null;
   }
@@ -119,7 +121,7 @@ export class RMSNorm extends Module {
     const checked = checkOptions<RMSNormOptions>('RMSNorm', options, ['eps', 'elementwiseAffine']);
     this.normalizedShape = shape;
     this.eps = checkReal('RMSNorm', 'eps', checked.eps ?? 2 ** -23, { above: 0 });
-    const affine = checkFlag('RMSNorm', 'elementwiseAffine', checked.elementwiseAffine) ?? true;
+    const affine = checkBoolean('RMSNorm', 'elementwiseAffine', checked.elementwiseAffine) ?? true;
     this.weight = affine ? parameter(ones(shape)) : null;
   }
 

@@ -2,6 +2,7 @@ import {
   type AvgPool2dOptions,
   adaptiveAvgPool2d,
   avgPool2d,
+  checkOptions,
   type MaxPool2dOptions,
   maxPool2d,
   maxPool2dWithIndices,
@@ -10,7 +11,6 @@ import {
   type Tensor,
 } from '@backprop/core';
 import { Module } from '../module.js';
-import { checkOptions } from '../validate.js';
 
 /** Max pooling over [N, C, H, W] (or [C, H, W]) input, PyTorch's `nn.MaxPool2d` (stride defaults to the kernel size). */
 export class MaxPool2d extends Module {

@@ -9,6 +9,8 @@
 import {
   ArgumentError,
   add,
+  checkBoolean,
+  checkOptions,
   formatShape,
   mul,
   narrow,
@@ -26,14 +28,7 @@ import * as F from '../functional/index.js';
 import { uniform } from '../init.js';
 import { Module } from '../module.js';
 import { type Parameter, parameter } from '../parameter.js';
-import {
-  checkChoice,
-  checkFlag,
-  checkOptions,
-  checkProbability,
-  checkSize,
-  checkTensor,
-} from '../validate.js';
+import { checkChoice, checkProbability, checkSize, checkTensor } from '../validate.js';
 
 export interface RecurrentOptions {
   /** Stacked layers, each reading the previous one's outputs (default 1). */
@@ -81,8 +76,8 @@ abstract class Recurrent<S> extends Module<[Tensor, S?], [Tensor, S]> {
     this.inputSize = checkSize(what, 'inputSize', inputSize);
     this.hiddenSize = checkSize(what, 'hiddenSize', hiddenSize);
     this.numLayers = checkSize(what, 'numLayers', checked.numLayers ?? 1);
-    this.hasBias = checkFlag(what, 'bias', checked.bias) ?? true;
-    this.batchFirst = checkFlag(what, 'batchFirst', checked.batchFirst) ?? false;
+    this.hasBias = checkBoolean(what, 'bias', checked.bias) ?? true;
+    this.batchFirst = checkBoolean(what, 'batchFirst', checked.batchFirst) ?? false;
     this.dropout = checkProbability(what, 'dropout', checked.dropout ?? 0);
     for (let l = 0; l < this.numLayers; l++) {
       const input = l === 0 ? inputSize : hiddenSize;

@@ -1,7 +1,17 @@
-import { ArgumentError, formatShape, mul, ones, reshape, ShapeError, type Tensor } from '@backprop/core';
+import {
+  ArgumentError,
+  checkOptions,
+  describeValue,
+  formatShape,
+  mul,
+  ones,
+  reshape,
+  ShapeError,
+  type Tensor,
+} from '@backprop/core';
 import * as F from '../functional/index.js';
 import { Module } from '../module.js';
-import { checkOptions, checkProbability, checkReal, checkSize, checkTensor, describe } from '../validate.js';
+import { checkProbability, checkReal, checkSize, checkTensor } from '../validate.js';
 import type { DropoutOptions } from './basic.js';
 
 /** Splits dimension `dim` into `sizes` (PyTorch's `nn.Unflatten`): [N, 12] with (1, [3, 4]) becomes [N, 3, 4]. */
@@ -15,9 +25,11 @@ export class Unflatten extends Module {
     super();
     checkReal('Unflatten', 'dim', dim, { integer: true });
     if (!Array.isArray(sizes) || sizes.length === 0)
-      throw new ArgumentError(`Unflatten: sizes must be a non-empty array of sizes, got ${describe(sizes)}`);
+      throw new ArgumentError(
+        `Unflatten: sizes must be a non-empty array of sizes, got ${describeValue(sizes)}`,
+      );
     if (sizes.filter((s) => s === -1).length > 1)
-      throw new ArgumentError(`Unflatten: at most one size may be -1, got ${describe(sizes)}`);
+      throw new ArgumentError(`Unflatten: at most one size may be -1, got ${describeValue(sizes)}`);
     for (const s of sizes) if (s !== -1) checkSize('Unflatten', 'sizes', s);
     this.sizes = [...sizes];
   }

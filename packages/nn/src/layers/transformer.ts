@@ -1,7 +1,7 @@
-import { ArgumentError, add, type Tensor } from '@backprop/core';
+import { ArgumentError, add, checkBoolean, checkOptions, type Tensor } from '@backprop/core';
 import * as F from '../functional/index.js';
 import { Module } from '../module.js';
-import { checkChoice, checkFlag, checkOptions, checkProbability, checkReal, checkSize } from '../validate.js';
+import { checkChoice, checkProbability, checkReal, checkSize } from '../validate.js';
 import { MultiheadAttention } from './attention.js';
 import { Dropout } from './basic.js';
 import { Linear } from './linear.js';
@@ -74,10 +74,10 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerCallOpti
     const ff = checkSize(what, 'dimFeedforward', o.dimFeedforward ?? 2048);
     const p = checkProbability(what, 'dropout', o.dropout ?? 0.1);
     const eps = checkReal(what, 'layerNormEps', o.layerNormEps ?? 1e-5, { above: 0 });
-    const bias = checkFlag(what, 'bias', o.bias) ?? true;
+    const bias = checkBoolean(what, 'bias', o.bias) ?? true;
     this.activation = checkChoice(what, 'activation', o.activation ?? 'relu', ['relu', 'gelu']);
-    this.normFirst = checkFlag(what, 'normFirst', o.normFirst) ?? false;
-    const batchFirst = checkFlag(what, 'batchFirst', o.batchFirst) ?? false;
+    this.normFirst = checkBoolean(what, 'normFirst', o.normFirst) ?? false;
+    const batchFirst = checkBoolean(what, 'batchFirst', o.batchFirst) ?? false;
     this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst });
     this.linear1 = new Linear(dModel, ff, { bias });
     this.dropout = new Dropout(p);
