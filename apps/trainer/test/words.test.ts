@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { compareLanguageModels } from '../src/experiments/language-models.js';
 import { main } from '../src/main.js';
 import { BigramModel } from '../src/words/bigram.js';
 import { readWordsCheckpoint } from '../src/words/checkpoint.js';
@@ -152,5 +153,38 @@ describe('bad words options', () => {
     const layers = await run(['train', '--dataset', 'iris', '--layers', '2']);
     expect(layers.code).toBe(2);
     expect(layers.err).toMatch(/--layers shapes the --dataset words/);
+  });
+});
+
+describe('the language-models experiment (shortened)', () => {
+  it('trains the four models on one split and tabulates them against the bigram', async () => {
+    const shapes = { width: 8, layers: 1, heads: 2, hidden: 8 };
+    const result = await compareLanguageModels({
+      trainSize: 64,
+      testSize: 32,
+      epochs: 1,
+      seed: 0,
+      log: () => {},
+      shapes,
+    });
+    const [table] = result.tables;
+    expect(table.rows.map((r) => r[0])).toEqual(['gpt', 'rnn', 'lstm', 'gru', 'bigram']);
+    const data = result.data as {
+      model: string;
+      parameters: number;
+      heldOutLoss: number;
+      bigramLoss: number;
+    }[];
+    const split = splitWords(englishWords(), 64, 32, 0);
+    expect(data[0].bigramLoss).toBeCloseTo(new BigramModel(split.train).lossPerCharacter(split.test), 12);
+    // gpt = embeddings 27·8 + 29·8, one block of attention (4·8·8 + 4·8), feed-forward
+    // (8·32 + 32 + 32·8 + 8) and two norms (4·8), a final norm (2·8) and the head (8·27 + 27);
+    // recurrent = embedding 27·8, gates × 8·(8 + 8 + 2), head 8·27 + 27.
+    const gpt =
+      27 * 8 + 29 * 8 + (4 * 8 * 8 + 4 * 8 + 8 * 32 + 32 + 32 * 8 + 8 + 4 * 8) + 2 * 8 + 8 * 27 + 27;
+    const recurrent = (gates: number) => 27 * 8 + gates * 8 * (8 + 8 + 2) + 8 * 27 + 27;
+    expect(data.map((d) => d.parameters)).toEqual([gpt, recurrent(1), recurrent(4), recurrent(3)]);
+    for (const d of data) expect(d.heldOutLoss).toBeLessThan(Math.log(27) + 0.5);
+    expect(result.sections[0].html).toContain('Held-out loss per character');
   });
 });

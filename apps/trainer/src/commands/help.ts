@@ -98,10 +98,10 @@ export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     ],
   },
   experiment: {
-    brief: "the study notes' experiments: vanishing, activations, depth-width",
-    usage: 'experiment vanishing|activations|depth-width [options]',
+    brief: "the study notes' experiments: vanishing, activations, depth-width, language-models",
+    usage: 'experiment vanishing|activations|depth-width|language-models [options]',
     summary:
-      'Run an experiment from the study notes and write its table and plots to an HTML report: vanishing (per-layer gradient norms of a 10-layer net with sigmoid, tanh and ReLU), activations (epochs to a target loss for each activation), depth-width (deep-narrow vs shallow-wide with equal parameters).',
+      'Run an experiment from the study notes and write its table and plots to an HTML report: vanishing (per-layer gradient norms of a 10-layer net with sigmoid, tanh and ReLU), activations (epochs to a target loss for each activation), depth-width (deep-narrow vs shallow-wide with equal parameters), language-models (the gpt against rnn, lstm and gru character models on English words: held-out nats per character, parameters, time).',
     options: EXPERIMENT_OPTIONS,
     examples: [
       'backprop-trainer experiment vanishing',

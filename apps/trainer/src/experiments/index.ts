@@ -1,6 +1,7 @@
 import { activations } from './activations.js';
 import type { Experiment } from './common.js';
 import { depthWidth } from './depth-width.js';
+import { languageModels } from './language-models.js';
 import { vanishing } from './vanishing.js';
 
 /** The experiments by their command-line name. */
@@ -8,4 +9,5 @@ export const EXPERIMENTS: Readonly<Record<string, Experiment>> = {
   vanishing,
   activations,
   'depth-width': depthWidth,
+  'language-models': languageModels,
 };
