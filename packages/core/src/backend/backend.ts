@@ -65,6 +65,25 @@ export type ArgReduceOp = 'argmax' | 'argmin';
 /** Activations a fused linear kernel may apply. */
 export type FusedActivation = 'none' | 'relu' | 'sigmoid' | 'tanh';
 
+/** The scalars of a fused SGD-with-momentum update (see `sgdMomentumUpdate` in core). */
+export interface SgdMomentumScalars {
+  readonly lr: number;
+  readonly momentum: number;
+  readonly dampening: number;
+  readonly nesterov: boolean;
+}
+
+/** The scalars of a fused Adam update (see `adamUpdate` in core). */
+export interface AdamUpdateScalars {
+  readonly beta1: number;
+  readonly beta2: number;
+  /** lr / (1 − β₁ᵗ). */
+  readonly stepSize: number;
+  /** √(1 − β₂ᵗ). */
+  readonly biasCorrection2Sqrt: number;
+  readonly eps: number;
+}
+
 /**
  * The contract a compute backend implements. Core does shapes, dtypes, broadcasting rules, autograd
  * and memory accounting; a backend only stores data and runs forward kernels on it. Each kernel
@@ -73,8 +92,9 @@ export type FusedActivation = 'none' | 'relu' | 'sigmoid' | 'tanh';
  *
  * Required: storage (`write`, `read`, `dispose`), `fill`, `cast`, `unary`, `binary`, `where`,
  * `reduce`, `argReduce`, `matmul`, `transpose`, `broadcastTo`, `slice`, `concat`, `gather`, `indexAdd`.
- * Optional fused kernels (`softmax`, `logSoftmax`, `linear`, `softmaxCrossEntropy`) are used when
- * present; otherwise core composes the required ones, and the conformance suite checks that both agree.
+ * Optional fused kernels (`softmax`, `logSoftmax`, `linear`, `softmaxCrossEntropy`, and the
+ * optimizer updates `sgdMomentumUpdate` and `adamUpdate`) are used when present; otherwise core
+ * composes the required ones, and the conformance suite checks that both agree.
  * Kernels are forward only: every gradient is a rule in core, keyed by the kernel's name.
  */
 export interface Backend {
@@ -137,6 +157,25 @@ export interface Backend {
   linear?(x: TensorInfo, weight: TensorInfo, bias: TensorInfo | null, activation: FusedActivation): DataId;
   /** Optional fused per-row cross-entropy of logits [N, C] against int32 class indices [N]: output [N]. */
   softmaxCrossEntropy?(logits: TensorInfo, labels: TensorInfo): DataId;
+  /**
+   * Optional fused SGD-with-momentum update of float32 tensors of one shape: new [param, buffer]
+   * (core's `sgdMomentumUpdate` says what it computes). Every intermediate is float32, with the
+   * scalars rounded to float32 first, as in the composition.
+   */
+  sgdMomentumUpdate?(
+    param: TensorInfo,
+    grad: TensorInfo,
+    momentumBuffer: TensorInfo,
+    scalars: SgdMomentumScalars,
+  ): readonly [DataId, DataId];
+  /** Optional fused Adam update, likewise: new [param, expAvg, expAvgSq] (core's `adamUpdate`). */
+  adamUpdate?(
+    param: TensorInfo,
+    grad: TensorInfo,
+    expAvg: TensorInfo,
+    expAvgSq: TensorInfo,
+    scalars: AdamUpdateScalars,
+  ): readonly [DataId, DataId, DataId];
 
   /** Releases everything the backend holds (compiled kernels, contexts). */
   destroy?(): void;
