@@ -1,4 +1,5 @@
 import {
+  type AdamUpdateScalars,
   type ArgReduceOp,
   allocArray,
   type Backend,
@@ -7,6 +8,7 @@ import {
   type DType,
   type FusedActivation,
   type ReduceOp,
+  type SgdMomentumScalars,
   type Shape,
   sizeOf,
   type TensorInfo,
@@ -18,6 +20,7 @@ import { linearKernel, logSoftmaxKernel, softmaxCrossEntropyKernel, softmaxKerne
 import { gatherKernel, indexAddKernel } from './kernels/gather.js';
 import { matmulKernel } from './kernels/matmul.js';
 import { broadcastToKernel, concatKernel, sliceKernel, transposeKernel } from './kernels/movement.js';
+import { adamKernel, sgdMomentumKernel } from './kernels/optimizer-updates.js';
 import { argReduceKernel, reduceKernel } from './kernels/reduce.js';
 import { unaryKernel } from './kernels/unary.js';
 import { whereKernel } from './kernels/where.js';
@@ -205,6 +208,40 @@ export class CpuBackend implements Backend {
 
   softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): DataId {
     return new CpuData(softmaxCrossEntropyKernel(floatsOf(logits), logits.shape, intsOf(labels)));
+  }
+
+  sgdMomentumUpdate(
+    param: TensorInfo,
+    grad: TensorInfo,
+    momentumBuffer: TensorInfo,
+    scalars: SgdMomentumScalars,
+  ): [DataId, DataId] {
+    const outputs = sgdMomentumKernel(
+      floatsOf(param),
+      floatsOf(grad),
+      floatsOf(momentumBuffer),
+      scalars,
+      this.recycler.take,
+    );
+    return [new CpuData(outputs[0]), new CpuData(outputs[1])];
+  }
+
+  adamUpdate(
+    param: TensorInfo,
+    grad: TensorInfo,
+    expAvg: TensorInfo,
+    expAvgSq: TensorInfo,
+    scalars: AdamUpdateScalars,
+  ): [DataId, DataId, DataId] {
+    const outputs = adamKernel(
+      floatsOf(param),
+      floatsOf(grad),
+      floatsOf(expAvg),
+      floatsOf(expAvgSq),
+      scalars,
+      this.recycler.take,
+    );
+    return [new CpuData(outputs[0]), new CpuData(outputs[1]), new CpuData(outputs[2])];
   }
 }
 

@@ -21,6 +21,7 @@ export {
   NOTES_SOFTMAX_INPUT,
   NOTES_SOFTMAX_OUTPUT,
   OP_TABLES,
+  optimizerUpdateCases,
   reduceCases,
   softmaxCases,
   transposed,

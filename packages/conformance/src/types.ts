@@ -69,7 +69,13 @@ export interface Sample<A = unknown> {
 }
 
 /** The fused kernels a backend may offer. */
-export type FusedKernel = 'softmax' | 'logSoftmax' | 'linear' | 'softmaxCrossEntropy';
+export type FusedKernel =
+  | 'softmax'
+  | 'logSoftmax'
+  | 'linear'
+  | 'softmaxCrossEntropy'
+  | 'sgdMomentumUpdate'
+  | 'adamUpdate';
 
 /**
  * One entry of the op table, in the style of PyTorch's OpInfo: samples, how to run the op with

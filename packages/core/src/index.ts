@@ -41,6 +41,7 @@ export * from './ops/join.js';
 export * from './ops/matmul.js';
 export * from './ops/movement.js';
 export type { TensorOrScalar } from './ops/operands.js';
+export * from './ops/optimizer-updates.js';
 export * from './ops/pool.js';
 export * from './ops/reduce.js';
 export * from './ops/slice.js';

@@ -1,4 +1,4 @@
-import { add, div, maximum, mul, sqrt, sub, type Tensor, zerosLike } from '@backprop/core';
+import { adamUpdate, add, div, maximum, mul, sqrt, sub, type Tensor, zerosLike } from '@backprop/core';
 import { MomentOptimizer, type MomentOptions } from './moments.js';
 import type { ParamGroup, ParamState, Params } from './optimizer.js';
 import { BOOLEAN, NON_NEGATIVE, POSITIVE, pair, UNIT_OPEN } from './validate.js';
@@ -62,18 +62,27 @@ export abstract class AdamBase extends MomentOptimizer<AdamOptions> {
     const [beta1, beta2] = betas;
     const step = this.nextStep(state);
     const g = this.decayedGradient(p, grad, group, this.decoupled);
-    const { expAvg, expAvgSq } = this.updateMoments(p, g, betas, state);
-    const biasCorrection1 = 1 - beta1 ** step;
-    const biasCorrection2 = 1 - beta2 ** step;
-    const stepSize = lr / biasCorrection1;
-    const biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
-    let second = expAvgSq;
-    if (amsgrad) {
-      const maxExpAvgSq = this.buffer(state, 'maxExpAvgSq', () => zerosLike(p));
-      maxExpAvgSq.assign(maximum(maxExpAvgSq, expAvgSq));
-      second = maxExpAvgSq;
+    const stepSize = lr / (1 - beta1 ** step);
+    const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
+    if (!amsgrad) {
+      // One fused kernel where the backend has it; the same ops composed elsewhere.
+      const moments = this.moments(p, state);
+      const next = adamUpdate(p, g, moments.expAvg, moments.expAvgSq, {
+        beta1,
+        beta2,
+        stepSize,
+        biasCorrection2Sqrt,
+        eps,
+      });
+      moments.expAvg.assign(next.expAvg);
+      moments.expAvgSq.assign(next.expAvgSq);
+      p.assign(next.param);
+      return;
     }
-    const denom = add(div(sqrt(second), biasCorrection2Sqrt), eps);
+    const { expAvg, expAvgSq } = this.updateMoments(p, g, betas, state);
+    const maxExpAvgSq = this.buffer(state, 'maxExpAvgSq', () => zerosLike(p));
+    maxExpAvgSq.assign(maximum(maxExpAvgSq, expAvgSq));
+    const denom = add(div(sqrt(maxExpAvgSq), biasCorrection2Sqrt), eps);
     p.assign(sub(p, mul(div(expAvg, denom), stepSize)));
   }
 }

@@ -1,4 +1,4 @@
-import { ArgumentError, add, clone, mul, neg, sub, type Tensor } from '@backprop/core';
+import { ArgumentError, add, clone, mul, neg, sgdMomentumUpdate, sub, type Tensor } from '@backprop/core';
 import { type BaseOptions, Optimizer, type ParamGroup, type ParamState, type Params } from './optimizer.js';
 import { BOOLEAN, NON_NEGATIVE, UNIT } from './validate.js';
 
@@ -57,14 +57,17 @@ export class SGD extends Optimizer<SGDOptions> {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     let g = maximize ? neg(grad) : grad;
     if (weightDecay !== 0) g = add(g, mul(p, weightDecay));
+    const buf = state.momentumBuffer as Tensor | undefined;
+    if (momentum !== 0 && buf) {
+      // One fused kernel where the backend has it; the same ops composed elsewhere.
+      const next = sgdMomentumUpdate(p, g, buf, { lr, momentum, dampening, nesterov });
+      buf.assign(next.momentumBuffer);
+      p.assign(next.param);
+      return;
+    }
     if (momentum !== 0) {
-      let buf = state.momentumBuffer as Tensor | undefined;
-      if (!buf) {
-        buf = this.buffer(state, 'momentumBuffer', () => clone(g));
-      } else {
-        buf.assign(add(mul(buf, momentum), mul(g, 1 - dampening)));
-      }
-      g = nesterov ? add(g, mul(buf, momentum)) : buf;
+      const first = this.buffer(state, 'momentumBuffer', () => clone(g));
+      g = nesterov ? add(g, mul(first, momentum)) : first;
     }
     p.assign(sub(p, mul(g, lr)));
   }

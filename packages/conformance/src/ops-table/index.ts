@@ -10,6 +10,7 @@ import { joinSliceCases } from './join-slice.js';
 import { LIBRARY_TABLES } from './library.js';
 import { matmulCases } from './matmul.js';
 import { movementCases } from './movement.js';
+import { optimizerUpdateCases } from './optimizer-updates.js';
 import { reduceCases } from './reduce.js';
 import { softmaxCases } from './softmax.js';
 import { unaryCases } from './unary.js';
@@ -28,6 +29,7 @@ export {
   joinSliceCases,
   matmulCases,
   movementCases,
+  optimizerUpdateCases,
   reduceCases,
   softmaxCases,
   unaryCases,
@@ -46,7 +48,7 @@ export const OP_TABLES: readonly CaseTable[] = [
   { name: 'matmul', cases: matmulCases },
   { name: 'conv', cases: convCases },
   { name: 'softmax', cases: softmaxCases },
-  { name: 'fused', cases: fusedCases },
+  { name: 'fused', cases: [...fusedCases, ...optimizerUpdateCases] },
   { name: 'creation', cases: creationCases },
   { name: 'cast', cases: castCases },
   ...LIBRARY_TABLES,

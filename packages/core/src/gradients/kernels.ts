@@ -27,7 +27,8 @@ type KernelMethod = {
 
 /**
  * Kernels with their own typed tables (`unary`, `binary`, `reduce`), kernels without a gradient
- * (`fill` takes no tensor, `argReduce` returns indices) and the storage methods.
+ * (`fill` takes no tensor, `argReduce` returns indices, optimizer updates are not differentiated)
+ * and the storage methods.
  */
 type OwnTableOrNoGradient =
   | 'unary'
@@ -35,6 +36,8 @@ type OwnTableOrNoGradient =
   | 'reduce'
   | 'fill'
   | 'argReduce'
+  | 'sgdMomentumUpdate'
+  | 'adamUpdate'
   | 'write'
   | 'read'
   | 'readSync';

@@ -1,0 +1,71 @@
+/**
+ * The fused optimizer updates: one pass over a parameter instead of five to eight elementwise
+ * kernels, each with its own output array. Every intermediate is rounded to float32 (`fround`),
+ * and every scalar first, as the composition's scalar tensors are, so the result is the
+ * composition's bit for bit.
+ */
+import type { AdamUpdateScalars, SgdMomentumScalars } from '@backprop/core';
+import type { Allocate } from '../recycler.js';
+
+const f = Math.fround;
+
+/** New [param, momentumBuffer] of an SGD-with-momentum step (core's `sgdMomentumUpdate`). */
+export function sgdMomentumKernel(
+  param: Float32Array,
+  grad: Float32Array,
+  buffer: Float32Array,
+  scalars: SgdMomentumScalars,
+  alloc: Allocate,
+): [Float32Array, Float32Array] {
+  const n = param.length;
+  const nextParam = alloc('float32', n) as Float32Array;
+  const nextBuffer = alloc('float32', n) as Float32Array;
+  const [lr, momentum, keep] = [f(scalars.lr), f(scalars.momentum), f(1 - scalars.dampening)];
+  if (scalars.nesterov) {
+    for (let i = 0; i < n; i++) {
+      const g = grad[i];
+      const b = f(f(buffer[i] * momentum) + f(g * keep));
+      nextBuffer[i] = b;
+      nextParam[i] = param[i] - f(f(g + f(b * momentum)) * lr);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const b = f(f(buffer[i] * momentum) + f(grad[i] * keep));
+      nextBuffer[i] = b;
+      nextParam[i] = param[i] - f(b * lr);
+    }
+  }
+  return [nextParam, nextBuffer];
+}
+
+/** New [param, expAvg, expAvgSq] of an Adam step (core's `adamUpdate`). */
+export function adamKernel(
+  param: Float32Array,
+  grad: Float32Array,
+  expAvg: Float32Array,
+  expAvgSq: Float32Array,
+  scalars: AdamUpdateScalars,
+  alloc: Allocate,
+): [Float32Array, Float32Array, Float32Array] {
+  const n = param.length;
+  const nextParam = alloc('float32', n) as Float32Array;
+  const nextAvg = alloc('float32', n) as Float32Array;
+  const nextAvgSq = alloc('float32', n) as Float32Array;
+  const oneMinusBeta1 = f(1 - scalars.beta1);
+  const beta2 = f(scalars.beta2);
+  const oneMinusBeta2 = f(1 - scalars.beta2);
+  const correction2 = f(scalars.biasCorrection2Sqrt);
+  const eps = f(scalars.eps);
+  const stepSize = f(scalars.stepSize);
+  for (let i = 0; i < n; i++) {
+    const g = grad[i];
+    const mOld = expAvg[i];
+    const m = f(mOld + f(f(g - mOld) * oneMinusBeta1));
+    const v = f(f(expAvgSq[i] * beta2) + f(f(g * g) * oneMinusBeta2));
+    const denom = f(f(f(Math.sqrt(v)) / correction2) + eps);
+    nextAvg[i] = m;
+    nextAvgSq[i] = v;
+    nextParam[i] = param[i] - f(f(m / denom) * stepSize);
+  }
+  return [nextParam, nextAvg, nextAvgSq];
+}
