@@ -31,6 +31,7 @@ const INT_ATTRIBUTES = new Set([
   'upper',
   'start',
   'end',
+  'output_padding',
 ]);
 
 /**

@@ -1,15 +1,21 @@
 import { ArgumentError, type Tensor } from '@backprop/core';
 import * as nn from '@backprop/nn';
+import { convEmitters } from './convs.js';
 import { normEmitters } from './norms.js';
-import { type EmitContext, type Emitter, geluExact, layerNorm, linear, scalar } from './ops.js';
+import {
+  type EmitContext,
+  type Emitter,
+  geluExact,
+  layerNorm,
+  linear,
+  pair,
+  reduceMax,
+  reshape,
+  scalar,
+} from './ops.js';
 import { transformerEmitters } from './transformer.js';
 
 export type { EmitContext } from './ops.js';
-
-function pair(v: number | readonly number[] | undefined, fallback: number): [number, number] {
-  if (v === undefined) return [fallback, fallback];
-  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
-}
 
 function weightOf(c: EmitContext, prefix: string, t: Tensor | null, fill: number, size: number): string {
   return t === null
@@ -104,6 +110,16 @@ const EMITTERS = new Map<unknown, Emitter>([
       return c.g.node('PRelu', [c.x, c.g.floats('slope', c.values(l.weight), dims)]);
     }) as Emitter,
   ],
+  [nn.AbsReLU, ((_: nn.AbsReLU, c) => c.g.node('Abs', [c.x])) as Emitter],
+  [
+    nn.Maxout,
+    ((l: nn.Maxout, c) => {
+      // Linear(d, p·k) viewed as [..., p, k] (leading sizes copied), the max over the k pieces.
+      const z = linear(c, c.x, l.linear.weight, l.linear.bias);
+      const leading = new Array(c.inShape.length - 1).fill(0);
+      return reduceMax(c, reshape(c, z, [...leading, l.outFeatures, l.pieces]), [-1]);
+    }) as Emitter,
+  ],
   [nn.Identity, ((_: nn.Identity, c) => c.x) as Emitter],
   // Evaluation mode: dropout is the identity.
   [nn.Dropout, ((_: nn.Dropout, c) => c.x) as Emitter],
@@ -129,29 +145,6 @@ const EMITTERS = new Map<unknown, Emitter>([
   ],
   [nn.BatchNorm1d, batchNorm as Emitter],
   [nn.BatchNorm2d, batchNorm as Emitter],
-  [
-    nn.Conv2d,
-    ((l: nn.Conv2d, c) => {
-      const { stride, padding, dilation, groups = 1 } = l.options;
-      const d = pair(dilation, 1);
-      let pads: number[];
-      if (padding === 'same') {
-        // Total d·(k−1) per axis, the odd one after, as PyTorch.
-        const total = l.kernelSize.map((k, i) => d[i] * (k - 1));
-        const before = total.map((t) => Math.floor(t / 2));
-        pads = [...before, ...total.map((t, i) => t - before[i])];
-      } else pads = pads2d(padding === 'valid' ? [0, 0] : pair(padding, 0));
-      const inputs = [c.x, c.g.floats('weight', c.values(l.weight), l.weight.shape)];
-      if (l.bias !== null) inputs.push(c.g.floats('bias', c.values(l.bias), l.bias.shape));
-      return c.g.node('Conv', inputs, {
-        kernel_shape: l.kernelSize,
-        strides: pair(stride, 1),
-        pads,
-        dilations: d,
-        group: groups,
-      });
-    }) as Emitter,
-  ],
   [
     nn.MaxPool2d,
     ((l: nn.MaxPool2d, c) => {
@@ -198,6 +191,7 @@ const EMITTERS = new Map<unknown, Emitter>([
       return c.g.node('AveragePool', [c.x], { kernel_shape: k, strides: k });
     }) as Emitter,
   ],
+  ...convEmitters,
   ...normEmitters,
   ...transformerEmitters,
 ]);

@@ -80,6 +80,18 @@ export function reduceMean(c: EmitContext, x: string, axes: readonly number[], k
   return c.g.node('ReduceMean', [x, c.g.int64s('axes', axes)], { keepdims });
 }
 
+/** The max over `axes`, dropped: an attribute up to opset 17, an input from 18 on. */
+export function reduceMax(c: EmitContext, x: string, axes: readonly number[]): string {
+  if (c.opset < 18) return c.g.node('ReduceMax', [x], { axes, keepdims: 0 });
+  return c.g.node('ReduceMax', [x, c.g.int64s('axes', axes)], { keepdims: 0 });
+}
+
+/** A size option (one number or one per axis) as a pair. */
+export function pair(v: number | readonly number[] | undefined, fallback: number): [number, number] {
+  if (v === undefined) return [fallback, fallback];
+  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
+}
+
 /** Reshape to `dims`, where 0 copies the input's size on that axis (so free axes stay free). */
 export function reshape(c: EmitContext, x: string, dims: readonly number[]): string {
   return c.g.node('Reshape', [x, c.g.int64s('shape', dims)]);
