@@ -51,9 +51,9 @@ function layersOf(model: AnyModel): AnyModel[] {
 /** Why a layer has no export, for the error. */
 function unsupportedMessage(names: readonly string[]): string {
   const hint = names.includes('MultiheadAttention')
-    ? '; MultiheadAttention takes query, key and value: it exports inside TransformerEncoderLayer/DecoderOnlyBlock, or give a module of yours an onnxLayer'
+    ? '; MultiheadAttention takes query, key and value: it exports as the whole model, inside TransformerEncoderLayer/DecoderOnlyBlock, or in a module of yours given an onnxLayer'
     : '';
-  return `exportOnnx: no ONNX export for ${names.join(', ')} (supported: ${supportedLayers().join(', ')}, RNN, LSTM, GRU)${hint}`;
+  return `exportOnnx: no ONNX export for ${names.join(', ')} (supported: ${supportedLayers().join(', ')}; RNN, LSTM, GRU last; MultiheadAttention alone)${hint}`;
 }
 
 /** The symbolic names of a sequence layer's leading axes (undefined for other layers). */
@@ -127,9 +127,10 @@ async function exportAttention(
  * browser, server) or any ONNX engine, in evaluation mode: BatchNorm uses its running
  * statistics and Dropout is the identity. `sampleInput` (float32, or int32 indices for an
  * Embedding first) fixes the input's shape (the batch axis stays free) and is run once to check
- * each layer. Covers Sequential models (nested too) of Linear, the activations, LayerNorm,
- * BatchNorm1d/2d, GroupNorm, RMSNorm, Dropout, Flatten/Unflatten, Embedding, Conv2d, the 2-D
- * pools, TransformerEncoderLayer (unmasked) and DecoderOnlyBlock (causal); an RNN, LSTM or GRU
+ * each layer. Covers Sequential models (nested too) of Linear, the activations (AbsReLU and
+ * Maxout too), LayerNorm, BatchNorm1d/2d, GroupNorm, RMSNorm, Dropout, Flatten/Unflatten,
+ * Embedding, Conv1d, Conv2d, ConvTranspose2d, the 2-D pools, TransformerEncoderLayer (unmasked)
+ * and DecoderOnlyBlock (causal, any sequence length); an RNN, LSTM or GRU
  * as the model or its last layer (outputs `output`, `h_n` and for an LSTM `c_n`, from zero
  * initial states); a MultiheadAttention as the model (self-attention on one sample, or
  * cross-attention on `[query, key, value]`; outputs `output` and head-averaged `weights`); and
@@ -217,7 +218,7 @@ export async function exportOnnx(
     model.train(wasTraining);
   }
   if (outputs.length === 0) {
-    // An identity-only model's output is its input: the Identity node names it.
+    // An Identity node names the output (the last value may be the graph input itself).
     g.outputAs(name, outputName);
     const axes = sharedAxes(inputAxes, current.shape, sampleInput.shape);
     outputs.push({ name: outputName, elemType: dtypeOf(current), dims: named(current.shape, axes) });
