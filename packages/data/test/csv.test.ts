@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArgumentError } from '@backprop/core';
@@ -119,7 +119,11 @@ describe('parseCsv', () => {
     const dir = mkdtempSync(join(tmpdir(), 'backprop-csv-'));
     const file = join(dir, 'people.csv');
     writeFileSync(file, PEOPLE);
-    const d = loadCsv(file, { target: 'label', categorical: ['city'] });
-    expect(d.numSamples).toBe(4);
+    try {
+      const d = loadCsv(file, { target: 'label', categorical: ['city'] });
+      expect(d.numSamples).toBe(4);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 });

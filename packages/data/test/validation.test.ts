@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArgumentError, zeros } from '@backprop/core';
@@ -41,11 +41,15 @@ describe('CSV', () => {
   it('names the path and the cause when the file cannot be read', () => {
     const dir = mkdtempSync(join(tmpdir(), 'backprop-csv-'));
     const missing = join(dir, 'missing.csv');
-    expect(() => loadCsv(missing)).toThrow(ArgumentError);
-    expect(() => loadCsv(missing)).toThrow(`loadCsv: cannot read '${missing}': no such file (ENOENT)`);
-    expect(() => loadCsv(dir)).toThrow(
-      `loadCsv: cannot read '${dir}': it is a directory, not a file (EISDIR)`,
-    );
+    try {
+      expect(() => loadCsv(missing)).toThrow(ArgumentError);
+      expect(() => loadCsv(missing)).toThrow(`loadCsv: cannot read '${missing}': no such file (ENOENT)`);
+      expect(() => loadCsv(dir)).toThrow(
+        `loadCsv: cannot read '${dir}': it is a directory, not a file (EISDIR)`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
     expect(() => loadCsv(bad(undefined))).toThrow(/loadCsv: path must be a non-empty string, got undefined/);
   });
 

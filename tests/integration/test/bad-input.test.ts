@@ -5,7 +5,7 @@
  * offending value or shape and what was expected.
  */
 import '@backprop/backend-cpu';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@backprop/core';
@@ -14,7 +14,7 @@ import * as data from '@backprop/data';
 import * as losses from '@backprop/losses';
 import * as nn from '@backprop/nn';
 import * as optim from '@backprop/optim';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 type ErrorClass = typeof ArgumentError | typeof ShapeError | typeof DTypeError;
 
@@ -1502,6 +1502,8 @@ add(
 );
 
 describe('bad input never gets through', () => {
+  afterAll(() => rmSync(csvDir, { recursive: true }));
+
   it('has at least 250 rows with unique names', () => {
     expect(rows.length).toBeGreaterThanOrEqual(250);
     expect(new Set(rows.map((r) => r.name)).size).toBe(rows.length);
