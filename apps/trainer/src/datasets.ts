@@ -53,6 +53,8 @@ export const DATASET_DESCRIPTIONS: Readonly<Record<string, string>> = {
   circles: 'a circle inside a ring; 2 classes',
   iris: "Fisher's iris flowers, 4 measurements; 150 samples, 3 classes",
   'csv:PATH': 'a CSV file with a header; --target names the class column (default the last)',
+  words:
+    'English words (an-array-of-english-words, ~275,000) for the character-level language models: --model gpt, rnn, lstm or gru',
 };
 
 /** The short name of a data set spec: `csv:/a/b.csv` → `csv`. */

@@ -107,6 +107,12 @@ describe('train --dataset words and sample', () => {
     );
   });
 
+  it('is refused by eval with a pointer to sample', async () => {
+    const e = captureIo();
+    expect(await main(['eval', out], e)).toBe(1);
+    expect(e.err()).toMatch(/character-level language model's \(--dataset words\).*backprop-trainer sample/);
+  });
+
   it('samples the same words for the same seed, only from a-z', async () => {
     const draw = async (seed: string) => {
       const s = captureIo();

@@ -153,6 +153,11 @@ export function readCheckpoint(pathOrFolder: string, options: ReadOptions = {}):
 /** The checkpoint metadata of a decoded file: version, checksum, then the schema. */
 function readMeta(file: SafetensorsFile): CheckpointMeta {
   const version = file.metadata['backprop-trainer'];
+  // A words language model's checkpoint (src/words/checkpoint.ts) is read by `sample` only.
+  if (version === undefined && file.metadata['backprop-trainer-words'] !== undefined)
+    throw new CheckpointError(
+      "is a character-level language model's (--dataset words): eval, predict, resume and export read the classification models; use 'backprop-trainer sample'",
+    );
   if (version === undefined)
     throw new CheckpointError(
       'not a backprop-trainer checkpoint (its __metadata__ has no "backprop-trainer")',
