@@ -25,10 +25,13 @@ async function compare(
   sample: Tensor,
   input: Tensor,
   options: ExportOnnxOptions = {},
+  states: readonly Tensor[] = [],
 ): Promise<number> {
   model.eval();
-  const bytes = await exportOnnx(model, sample, options);
-  const ours = model.call(input) as Tensor | [Tensor, Tensor | Tensor[]];
+  const bytes = await exportOnnx(model, sample, { ...options, initialStates: states.length > 0 });
+  // Initial states go in as h0 (an RNN/GRU) or [h0, c0] (an LSTM), as backprop's layers take them.
+  const initial = states.length === 0 ? [] : [states.length === 1 ? states[0] : states];
+  const ours = model.call(input, ...initial) as Tensor | [Tensor, Tensor | Tensor[]];
   const expected = Array.isArray(ours) ? [ours[0], ...[ours[1]].flat()] : [ours];
   const session = await ort.InferenceSession.create(bytes);
   expect(session.outputNames).toEqual(['output', 'h_n', 'c_n'].slice(0, expected.length));
@@ -37,7 +40,11 @@ async function compare(
     input.dtype === 'int32'
       ? new ort.Tensor('int32', Int32Array.from(values), input.shape)
       : new ort.Tensor('float32', Float32Array.from(values), input.shape);
-  const results = await session.run({ input: feed });
+  const stateFeeds: Record<string, ort.Tensor> = {};
+  for (const [i, t] of states.entries())
+    stateFeeds[['h0', 'c0'][i]] = new ort.Tensor('float32', Float32Array.from(await t.data()), t.shape);
+  expect(session.inputNames).toEqual(['input', ...Object.keys(stateFeeds)]);
+  const results = await session.run({ input: feed, ...stateFeeds });
   let max = 0;
   for (const [i, t] of expected.entries()) {
     const theirs = results[session.outputNames[i]];
@@ -64,6 +71,18 @@ describe('exportOnnx of recurrent layers, checked in onnxruntime-node', () => {
     expect(await compare(gru, randn([1, 4, 7]), randn([3, 5, 7], { std: 2 }))).toBeLessThan(1e-5);
     const rnn = new nn.RNN(3, 9, { nonlinearity: 'relu', bias: false, batchFirst: true });
     expect(await compare(rnn, randn([1, 2, 3]), randn([5, 3, 3]))).toBeLessThan(1e-5);
+  });
+
+  it('initial states as inputs h0 and c0 (initialStates), batched and unbatched', async () => {
+    manualSeed(24);
+    const lstm = new nn.LSTM(3, 5, { numLayers: 2, batchFirst: true });
+    const states = [randn([2, 4, 5]), randn([2, 4, 5])];
+    expect(await compare(lstm, randn([1, 2, 3]), randn([4, 6, 3]), {}, states)).toBeLessThan(1e-5);
+    const gru = new nn.GRU(3, 4, { numLayers: 3, bias: false });
+    expect(await compare(gru, randn([2, 3]), randn([5, 3]), {}, [randn([3, 4])])).toBeLessThan(1e-5);
+    await expect(exportOnnx(new nn.Linear(2, 2), randn([1, 2]), { initialStates: true })).rejects.toThrow(
+      /initialStates is for a model whose last layer is an RNN, LSTM or GRU, not Linear/,
+    );
   });
 
   it('an unbatched tanh RNN [T, in] and an Embedding feeding a batch-first LSTM', async () => {
@@ -218,6 +237,17 @@ describe('exportOnnx of attention and transformer layers', () => {
     });
     // Measured 2.4e-7.
     expect(diff).toBeLessThan(1e-5);
+    // Positions sliced to the input's own length: one export runs prompts shorter than the sample.
+    const sliced = onnxLayer(LearnedPositions, (l, c) => {
+      const all = c.g.floats('positions', c.values(l.weight), l.weight.shape);
+      const length = c.g.node('Shape', [c.x], { start: 1, end: 2 });
+      const zero = c.g.int64s('starts', [0]);
+      return c.g.node('Add', [c.x, c.g.node('Slice', [all, zero, length, c.g.int64s('axes', [0])])]);
+    });
+    const shorter = await compare(gpt, randint(0, vocab, [1, length]), randint(0, vocab, [2, 4]), {
+      layers: [sliced],
+    });
+    expect(shorter).toBeLessThan(1e-5);
   });
 });
 

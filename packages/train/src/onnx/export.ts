@@ -4,7 +4,7 @@ import { attentionModel } from './attention-model.js';
 import { GraphBuilder, type ValueSpec } from './graph.js';
 import { emitterFor, supportedLayers } from './layers.js';
 import type { EmitContext, Emitter, OnnxEmitter } from './ops.js';
-import { emitRecurrent, isRecurrent } from './recurrent.js';
+import { emitRecurrent, isRecurrent, stateCount } from './recurrent.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: any module that maps a tensor to a tensor
 type AnyModel = nn.Module<any, any>;
@@ -38,6 +38,12 @@ export interface ExportOnnxOptions {
   readonly outputName?: string;
   /** Leave the batch axis (and a recurrent model's time axis) symbolic so any size runs (default true). */
   readonly dynamicBatch?: boolean;
+  /**
+   * For a recurrent model (an RNN, LSTM or GRU last): take the initial states as graph inputs
+   * `h0` (and `c0` for an LSTM), [numLayers, N, H], so a stream carries `h_n`/`c_n` from one call
+   * to the next (default false: zero initial states).
+   */
+  readonly initialStates?: boolean;
   /** ONNX forms for module classes of yours ({@link onnxLayer}); they take precedence over the built-in ones. */
   readonly layers?: readonly OnnxLayerExport[];
 }
@@ -145,7 +151,13 @@ export async function exportOnnx(
   sampleInput: Tensor | readonly [Tensor, Tensor, Tensor],
   options: ExportOnnxOptions = {},
 ): Promise<Uint8Array> {
-  const { opset = 17, inputName = 'input', outputName = 'output', dynamicBatch = true } = options;
+  const {
+    opset = 17,
+    inputName = 'input',
+    outputName = 'output',
+    dynamicBatch = true,
+    initialStates = false,
+  } = options;
   if (!Number.isInteger(opset) || opset < 17)
     throw new ArgumentError(`exportOnnx: opset must be an integer >= 17, got ${opset}`);
   if (model instanceof nn.MultiheadAttention) return exportAttention(model, sampleInput, options);
@@ -169,8 +181,13 @@ export async function exportOnnx(
     throw new ArgumentError(
       `exportOnnx: ${layers[early].typeName} (layer ${early} of ${layers.length}) returns [output, state], so it must be the model's last layer`,
     );
+  if (initialStates && !isRecurrent(layers[layers.length - 1]))
+    throw new ArgumentError(
+      `exportOnnx: initialStates is for a model whose last layer is an RNN, LSTM or GRU, not ${layers[layers.length - 1].typeName}`,
+    );
   const values = await valuesOf(model);
   const g = new GraphBuilder();
+  const stateInputs: ValueSpec[] = [];
   const wasTraining = model.training;
   model.eval();
   let current = sampleInput;
@@ -199,9 +216,16 @@ export async function exportOnnx(
         values: (t) => values(t, layer),
       };
       if (isRecurrent(layer)) {
-        const emitted = emitRecurrent(layer, context);
-        // h_n and c_n are [numLayers, N, H] ([numLayers, H] unbatched).
+        // h_n and c_n are [numLayers, N, H] ([numLayers, H] unbatched), and so are h0 and c0.
         const stateAxes = dynamicBatch && current.shape.length === 3 ? [null, 'batch'] : [];
+        if (initialStates)
+          for (const [i, n] of ['h0', 'c0'].slice(0, stateCount(layer)).entries())
+            stateInputs.push({ name: n, elemType: 'float32', dims: named(results[i + 1].shape, stateAxes) });
+        const emitted = emitRecurrent(
+          layer,
+          context,
+          stateInputs.map((v) => v.name),
+        );
         const names = [outputName, 'h_n', 'c_n'];
         [emitted.output, ...emitted.states].forEach((v, i) => {
           g.outputAs(v, names[i]);
@@ -227,7 +251,10 @@ export async function exportOnnx(
   return g.model({
     opset,
     producer: 'backprop',
-    inputs: [{ name: inputName, elemType: dtypeOf(sampleInput), dims: named(sampleInput.shape, inputAxes) }],
+    inputs: [
+      { name: inputName, elemType: dtypeOf(sampleInput), dims: named(sampleInput.shape, inputAxes) },
+      ...stateInputs,
+    ],
     outputs,
   });
 }

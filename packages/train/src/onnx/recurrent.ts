@@ -71,22 +71,49 @@ function weights(c: EmitContext, l: RecurrentLayer, layer: number): string[] {
   return [...names, c.g.floats('b', b, [1, 2 * g * h])];
 }
 
+/** The number of state tensors of `l`: h, and c for an LSTM. */
+export function stateCount(l: RecurrentLayer): number {
+  return op(l).outputs - 1;
+}
+
 /**
  * Emits a recurrent layer over `c.x` ([T, N, in], [N, T, in] with `batchFirst`, or unbatched
- * [T, in]) from zero initial states, in evaluation mode (no dropout between layers).
+ * [T, in]) in evaluation mode (no dropout between layers), from zero initial states or from the
+ * values `initial` names (h0, and c0 for an LSTM: [numLayers, N, H], or [numLayers, H] unbatched).
  */
-export function emitRecurrent(l: RecurrentLayer, c: EmitContext): RecurrentValues {
+export function emitRecurrent(
+  l: RecurrentLayer,
+  c: EmitContext,
+  initial: readonly string[] = [],
+): RecurrentValues {
   const { g } = c;
   const unbatched = c.inShape.length === 2;
   const squeeze = (x: string, axis: number) => g.node('Squeeze', [x, g.int64s('axes', [axis])]);
   let seq = c.x;
   if (unbatched) seq = g.node('Unsqueeze', [c.x, g.int64s('axes', [1])]);
   else if (l.batchFirst) seq = transpose(c, c.x, [1, 0, 2]);
+  const batched = initial.map((s) => (unbatched ? g.node('Unsqueeze', [s, g.int64s('axes', [1])]) : s));
+  // Layer `layer`'s slice [1, N, H] of each initial state, after ONNX's optional sequence_lens.
+  const initialOf = (layer: number) =>
+    batched.length === 0
+      ? []
+      : [
+          '',
+          ...batched.map((s) =>
+            g.node('Slice', [
+              s,
+              g.int64s('starts', [layer]),
+              g.int64s('ends', [layer + 1]),
+              g.int64s('axes', [0]),
+            ]),
+          ),
+        ];
   const { type, outputs, attributes } = op(l);
   const finals: string[][] = Array.from({ length: outputs - 1 }, () => []);
   for (let layer = 0; layer < l.numLayers; layer++) {
     // Outputs Y [T, 1, N, H] and the final state(s) [1, N, H] of one direction.
-    const [y, ...states] = g.nodeOutputs(type, [seq, ...weights(c, l, layer)], outputs, attributes);
+    const inputs = [seq, ...weights(c, l, layer), ...initialOf(layer)];
+    const [y, ...states] = g.nodeOutputs(type, inputs, outputs, attributes);
     for (const [i, s] of states.entries()) finals[i].push(s);
     seq = squeeze(y, 1);
   }
