@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /** Vite's default server conditions, with `source` first so tests import workspace packages from their TypeScript sources (no build needed). */
@@ -9,8 +10,15 @@ const conditions = ['source', 'module', 'node', 'development|production'];
  */
 export const NO_WALL_CLOCK_LIMITS = { testTimeout: 1_800_000, hookTimeout: 1_800_000 } as const;
 
+/**
+ * Test files in parallel even on 2 cores (vitest's default is one worker fewer than the cores): a
+ * package's long files (a backend's conformance run, the trainer's end-to-end runs) would otherwise
+ * run one after another at the end of CI while the other core idles.
+ */
+export const TEST_WORKERS = { maxWorkers: Math.max(2, availableParallelism() - 1) } as const;
+
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: ['source'] } },
-  test: { ...NO_WALL_CLOCK_LIMITS },
+  test: { ...NO_WALL_CLOCK_LIMITS, ...TEST_WORKERS },
 });

@@ -1,6 +1,6 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { NO_WALL_CLOCK_LIMITS } from '../../vitest.shared.js';
+import { NO_WALL_CLOCK_LIMITS, TEST_WORKERS } from '../../vitest.shared.js';
 
 /**
  * The browser modes (webgl2, webgpu) in Debian's headless Chromium through Playwright. Never run
@@ -28,6 +28,7 @@ export default defineConfig({
   test: {
     include: ['test/browser/**/*.test.ts'],
     ...NO_WALL_CLOCK_LIMITS,
+    ...TEST_WORKERS,
     browser: {
       enabled: true,
       headless: true,
