@@ -1,7 +1,7 @@
 /**
  * Attention as plain ONNX nodes (MatMul, Softmax, Transpose, Reshape and a causal mask built
  * from the scores' own shape, so the sequence length stays free): `scaledDotProductAttention` and
- * the self-attention of `MultiheadAttention` inside the transformer layers.
+ * `MultiheadAttention` (self-attention in the transformer layers, or the whole model).
  */
 import type * as nn from '@backprop/nn';
 import { type EmitContext, linear, linearOf, reduceMean, reshape, scalar, transpose } from './ops.js';
