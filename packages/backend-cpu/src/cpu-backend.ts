@@ -31,7 +31,7 @@ import { type Threading, ThreadingSetup } from './threads/threading.js';
 /** Options of `cpuBackend()`. */
 export interface CpuBackendOptions {
   /**
-   * Threads for the heavy kernels (matmul and the fused linear), the calling thread included.
+   * Threads for the heavy kernels (matmul, the fused linear, softmax over rows), the calling thread included.
    * Default: the environment variable `BACKPROP_CPU_THREADS` where there is one, else the cores
    * available. 1 runs everything on the calling thread; where workers with shared memory are
    * unavailable (a page that is not cross-origin isolated) the backend runs on one thread and
@@ -184,11 +184,15 @@ export class CpuBackend implements Backend {
   }
 
   softmax(x: TensorInfo, axis: number): DataId {
-    return new CpuData(softmaxKernel(floatsOf(x), x.shape, axis));
+    return new CpuData(
+      softmaxKernel(floatsOf(x), x.shape, axis, this.threadSetup.pool(), this.recycler.take),
+    );
   }
 
   logSoftmax(x: TensorInfo, axis: number): DataId {
-    return new CpuData(logSoftmaxKernel(floatsOf(x), x.shape, axis));
+    return new CpuData(
+      logSoftmaxKernel(floatsOf(x), x.shape, axis, this.threadSetup.pool(), this.recycler.take),
+    );
   }
 
   linear(x: TensorInfo, weight: TensorInfo, bias: TensorInfo | null, activation: FusedActivation): DataId {

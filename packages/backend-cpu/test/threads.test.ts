@@ -82,6 +82,30 @@ describe('worker pool', () => {
     });
   }
 
+  it('gives bit-identical softmax and log-softmax rows on 1, 2 and 3 threads, and the line kernel’s bits', () => {
+    const shape = [37, 301];
+    const values = randomValues(37 * 301, 9).map((v) => v * 8);
+    for (const kernel of ['softmax', 'logSoftmax'] as const) {
+      const [r1, r2, r3] = [one, two, three].map((backend) => {
+        const out = backend[kernel](upload(backend, values, shape), 1);
+        return Array.from(backend.readSync({ dataId: out, shape, dtype: 'float32' }));
+      });
+      expect(r2).toEqual(r1);
+      expect(r3).toEqual(r1);
+      // The same values through the strided line kernel (softmax over axis 0 of the transpose).
+      const transposedShape = [301, 37];
+      const transposed = Array.from(
+        { length: values.length },
+        (_, i) => values[(i % 37) * 301 + Math.floor(i / 37)],
+      );
+      const line = one[kernel](upload(one, transposed, transposedShape), 0);
+      const lineValues = one.readSync({ dataId: line, shape: transposedShape, dtype: 'float32' });
+      expect(
+        Array.from({ length: values.length }, (_, i) => lineValues[(i % 301) * 37 + Math.floor(i / 301)]),
+      ).toEqual(r1);
+    }
+  });
+
   it('trains bit-identically on 1 and 3 threads (linear, softmax cross-entropy, SGD steps)', async () => {
     // Core keys some of its caches by backend name: give each instance its own.
     const named = (backend: CpuBackend, name: string) => Object.create(backend, { name: { value: name } });

@@ -2,7 +2,8 @@ import { allocArray, type FusedActivation, type Shape } from '@backprop/core';
 import type { Allocate } from '../recycler.js';
 import { splitAtAxis } from './layout.js';
 import { sigmoid } from './math.js';
-import { gemm, type ParallelGemm } from './matmul.js';
+import { gemm, type ParallelKernels } from './matmul.js';
+import { ROWS_JOB_LENGTH, softmaxRowsJob, softmaxRowsShare } from './softmax-rows.js';
 
 /**
  * Calls `row(start, stride)` for every line of `shape` along `axis`: the line's elements are at
@@ -18,8 +19,15 @@ function forEachLine(
 }
 
 /** Softmax over `axis`: the line's maximum is subtracted before exponentiating, so ±1e4 logits stay finite. */
-export function softmaxKernel(x: Float32Array, shape: Shape, axis: number): Float32Array {
-  const out = new Float32Array(x.length);
+export function softmaxKernel(
+  x: Float32Array,
+  shape: Shape,
+  axis: number,
+  parallel: ParallelKernels | null = null,
+  alloc: Allocate = allocArray,
+): Float32Array {
+  const out = alloc('float32', x.length) as Float32Array;
+  if (softmaxOverRows(x, out, shape, axis, false, parallel)) return out;
   forEachLine(shape, axis, (start, stride, length) => {
     const end = start + length * stride;
     let max = Number.NEGATIVE_INFINITY;
@@ -35,6 +43,30 @@ export function softmaxKernel(x: Float32Array, shape: Shape, axis: number): Floa
   return out;
 }
 
+/** A rows job for this thread alone, reused between calls. */
+const localRowsJob = new Int32Array(ROWS_JOB_LENGTH);
+const noTick = () => {};
+
+/**
+ * Softmax over the last axis as rows: on the pool when it takes them, else on this thread with the
+ * same row code (so the bits do not depend on the thread count). False for another axis.
+ */
+function softmaxOverRows(
+  x: Float32Array,
+  out: Float32Array,
+  shape: Shape,
+  axis: number,
+  log: boolean,
+  parallel: ParallelKernels | null,
+): boolean {
+  const [outer, cols, inner] = splitAtAxis(shape, axis);
+  if (inner !== 1) return false;
+  if (parallel?.softmaxRows(x, out, outer, cols, log)) return true;
+  softmaxRowsJob(localRowsJob, 0, 0, outer, cols, log);
+  softmaxRowsShare(x, out, localRowsJob, 0, 1, noTick);
+  return true;
+}
+
 /** Maximum and log-sum-exp of one line, computed stably around the maximum. */
 function logSumExp(x: Float32Array, start: number, stride: number, length: number): number {
   const end = start + length * stride;
@@ -48,8 +80,15 @@ function logSumExp(x: Float32Array, start: number, stride: number, length: numbe
 }
 
 /** log(softmax(x)) over `axis` as x − logsumexp(x), finite even for logits of ±1e4. */
-export function logSoftmaxKernel(x: Float32Array, shape: Shape, axis: number): Float32Array {
-  const out = new Float32Array(x.length);
+export function logSoftmaxKernel(
+  x: Float32Array,
+  shape: Shape,
+  axis: number,
+  parallel: ParallelKernels | null = null,
+  alloc: Allocate = allocArray,
+): Float32Array {
+  const out = alloc('float32', x.length) as Float32Array;
+  if (softmaxOverRows(x, out, shape, axis, true, parallel)) return out;
   forEachLine(shape, axis, (start, stride, length) => {
     const lse = logSumExp(x, start, stride, length);
     const end = start + length * stride;
@@ -96,7 +135,7 @@ export function linearKernel(
   weightShape: Shape,
   bias: Float32Array | null,
   activation: FusedActivation,
-  parallel: ParallelGemm | null = null,
+  parallel: ParallelKernels | null = null,
   allocZeroed: Allocate = allocArray,
 ): Float32Array {
   const [m, k] = xShape;

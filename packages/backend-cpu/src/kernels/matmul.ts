@@ -26,12 +26,14 @@ import { macroKernelModuleBytes } from './simd-macro-kernel.js';
 export type { MatrixView, Product } from './gemm-loop.js';
 
 /**
- * Runs a gemm on several threads (the worker pool). `gemm` returns false when it will not (the
- * product is too small to pay for the hand-off, too large for its shared memory, or the pool has
- * lost a worker), and the caller then runs the product on its own thread.
+ * Kernels on several threads (the worker pool). Each returns false when it will not run (the work
+ * is too small to pay for the hand-off, too large for the shared memory, or the pool has lost a
+ * worker), and the caller then runs it on its own thread.
  */
-export interface ParallelGemm {
+export interface ParallelKernels {
   gemm(product: Product): boolean;
+  /** Softmax (log-softmax when `log`) over the rows of the dense [rows, cols] `x` into `out`. */
+  softmaxRows(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): boolean;
 }
 
 /** A macro-kernel and the heap it works in on this thread (grown on demand, never shared). */
@@ -96,7 +98,7 @@ export function matmulPath(): 'wasm-simd' | 'javascript' {
  */
 export function gemm(
   product: Product,
-  parallel: ParallelGemm | null = null,
+  parallel: ParallelKernels | null = null,
   kernel: LocalKernel = kernelHere(),
 ): void {
   if (product.m === 0 || product.n === 0 || product.k === 0) return;
@@ -154,7 +156,7 @@ export function matmulKernel(
   bShape: readonly number[],
   transposeA: boolean,
   transposeB: boolean,
-  parallel: ParallelGemm | null = null,
+  parallel: ParallelKernels | null = null,
   allocZeroed: Allocate = allocArray,
 ): Float32Array {
   const [batch, aRows, aCols] = aShape;

@@ -1,4 +1,5 @@
 import { GEMM_JOB_LENGTH } from '../kernels/gemm-loop.js';
+import { ROWS_JOB_LENGTH } from '../kernels/softmax-rows.js';
 
 /**
  * The pool's control block, an Int32Array over a SharedArrayBuffer that the calling thread and
@@ -18,10 +19,15 @@ export const CONTROL = {
   threads: 4,
   /** Workers that failed (threw while starting or in a job); each wakes the calling thread. */
   failed: 5,
-  /** Macro-kernel calls the workers have finished: the calling thread's sign that they are alive. */
+  /** Pieces of work (macro-kernel calls, runs of rows) the workers finished: their sign of life. */
   progress: 6,
-  /** Where the job's fields start (gemm-loop.ts `gemmJob`). */
+  /** What the current job is: `JOB_KINDS`. */
+  kind: 7,
+  /** Where the job's fields start (gemm-loop.ts `gemmJob`, softmax-rows.ts `softmaxRowsJob`). */
   job: 8,
   /** Int32 slots in the block. */
-  length: 8 + GEMM_JOB_LENGTH,
+  length: 8 + Math.max(GEMM_JOB_LENGTH, ROWS_JOB_LENGTH),
 } as const;
+
+/** The kinds of job, in the control block's `kind` slot. */
+export const JOB_KINDS = { gemm: 0, softmaxRows: 1 } as const;

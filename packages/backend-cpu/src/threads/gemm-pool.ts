@@ -8,9 +8,10 @@ import {
   packPanels,
   paddedCFloats,
 } from '../kernels/gemm-loop.js';
-import { copyPaddedInto, type ParallelGemm } from '../kernels/matmul.js';
+import { copyPaddedInto, type ParallelKernels } from '../kernels/matmul.js';
 import { macroKernelModuleBytes } from '../kernels/simd-macro-kernel.js';
-import { CONTROL } from './control.js';
+import { softmaxRowsJob, softmaxRowsShare } from '../kernels/softmax-rows.js';
+import { CONTROL, JOB_KINDS } from './control.js';
 import { canBlock, type WorkerHandle, type WorkerStarter, workerStarter } from './platform.js';
 import { type WorkerStart, workerSource } from './worker-source.js';
 
@@ -29,9 +30,9 @@ export const STALL_TIMEOUT_MS = 2000;
 const CHECK_INTERVAL_MS = 50;
 
 /**
- * The worker pool behind the cpu backend's matmul: `threads − 1` workers and the calling thread
- * split each large product by whole tiles of rows (or columns) of C, all in one shared
- * WebAssembly.Memory.
+ * The worker pool behind the cpu backend's heavy kernels: `threads − 1` workers and the calling
+ * thread split each large product by whole tiles of rows (or columns) of C, and a large softmax or
+ * log-softmax by whole rows, all in one shared WebAssembly.Memory.
  *
  * Why one shared memory rather than a memory per worker with copies: every thread packs its
  * panels straight from the operands and the macro-kernel writes its tiles straight into C, so a
@@ -50,7 +51,7 @@ const CHECK_INTERVAL_MS = 50;
  * cannot corrupt anything), `failure` says why, a warning says it once, and later products run on
  * the calling thread.
  */
-export class GemmPool implements ParallelGemm {
+export class GemmPool implements ParallelKernels {
   private readonly heapMemory: WebAssembly.Memory;
   private readonly control: Int32Array;
   private readonly job: Int32Array;
@@ -178,21 +179,46 @@ export class GemmPool implements ParallelGemm {
     heap.set(b.data.subarray(b.offset, b.offset + bSpan), bAt);
     heap.fill(0, cAt, packAt);
     gemmJob(this.job, product, { aOffset: aAt, bOffset: bAt, cAt, packAt, splitColumns });
-    const control = this.control;
-    Atomics.store(control, CONTROL.done, 0);
-    Atomics.store(control, CONTROL.threads, threads);
-    Atomics.add(control, CONTROL.generation, 1);
-    Atomics.notify(control, CONTROL.generation);
-
+    this.post(JOB_KINDS.gemm, threads);
     gemmShare(this.macro, heap, heap, heap, this.job, 0, threads, packPanels);
     if (!this.awaitJob(threads - 1)) return false;
     copyPaddedInto(heap, cAt, product);
     return true;
   }
 
+  softmaxRows(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): boolean {
+    if (this.closed) return false;
+    if (Atomics.load(this.control, CONTROL.failed) > 0) return this.fail('a worker threw');
+    // An exponential and its share of the sums cost about as much as 16 multiply-adds of the macro-kernel.
+    const work = rows * cols * 16;
+    const byWork = this.minWorkPerThread > 0 ? Math.floor(work / this.minWorkPerThread) : this.threads;
+    const threads = Math.min(this.threads, 1 + this.workersReady, byWork, rows);
+    if (threads < 2) return false;
+    const size = rows * cols;
+    if (!this.reserve(2 * size)) return false;
+    const heap = new Float32Array(this.heapMemory.buffer);
+    heap.set(x.subarray(0, size), 0);
+    softmaxRowsJob(this.job, 0, size, rows, cols, log);
+    this.post(JOB_KINDS.softmaxRows, threads);
+    softmaxRowsShare(heap, heap, this.job, 0, threads, () => {});
+    if (!this.awaitJob(threads - 1)) return false;
+    out.set(heap.subarray(size, 2 * size));
+    return true;
+  }
+
+  /** Wakes the workers for the job just written: `threads` of them, the calling thread included. */
+  private post(kind: number, threads: number): void {
+    const control = this.control;
+    Atomics.store(control, CONTROL.kind, kind);
+    Atomics.store(control, CONTROL.done, 0);
+    Atomics.store(control, CONTROL.threads, threads);
+    Atomics.add(control, CONTROL.generation, 1);
+    Atomics.notify(control, CONTROL.generation);
+  }
+
   /**
    * Waits until the job's `workers` are done; false (and the pool ended) when one failed, or when
-   * none of them finished a macro-kernel call for `STALL_TIMEOUT_MS`.
+   * none of them finished a piece of work for `STALL_TIMEOUT_MS`.
    */
   private awaitJob(workers: number): boolean {
     const control = this.control;

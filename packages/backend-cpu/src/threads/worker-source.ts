@@ -1,4 +1,6 @@
 import { gemmShare, packPanels } from '../kernels/gemm-loop.js';
+import { softmaxRowsShare } from '../kernels/softmax-rows.js';
+import { JOB_KINDS } from './control.js';
 
 /**
  * The worker's start message: the macro-kernel module built for shared memory, that memory, the
@@ -14,8 +16,8 @@ export interface WorkerStart {
 /**
  * The worker's whole program as source text, run with `new Worker(source, { eval: true })` in Node
  * and from a Blob URL in a browser, so no separate file has to be found next to the ESM, CommonJS or
- * TypeScript build. The gemm itself is the same function the calling thread runs
- * (`gemmShare`, with `packPanels`), inlined from its own source text.
+ * TypeScript build. The kernels are the same functions the calling thread runs (`gemmShare` with
+ * `packPanels`, `softmaxRowsShare`), inlined from their own source text.
  *
  * The worker compiles the module, then loops: it sleeps on the control block's generation
  * (Atomics.wait is allowed in every worker), computes its share of the job when its slot is in it,
@@ -27,6 +29,8 @@ export function workerSource(): string {
   return `"use strict";
 const packPanels = ${packPanels.toString()};
 const gemmShare = ${gemmShare.toString()};
+const softmaxRowsShare = ${softmaxRowsShare.toString()};
+const KINDS = ${JSON.stringify(JOB_KINDS)};
 function run(start) {
   const L = start.layout;
   const control = new Int32Array(start.control);
@@ -47,6 +51,7 @@ function serve(start, L, control) {
     kernel(mc, nc, kc, pa, pb, pc, ldc);
     Atomics.add(control, L.progress, 1);
   };
+  const tick = () => Atomics.add(control, L.progress, 1);
   const job = control.subarray(L.job, L.length);
   // Read the generation before taking a slot: a job that counts this worker is posted after the slot is taken.
   let seen = Atomics.load(control, L.generation);
@@ -63,7 +68,8 @@ function serve(start, L, control) {
     if (slot + 1 >= threads) continue;
     // The calling thread grows the memory between jobs; a grown memory needs a new view.
     if (heap.byteLength !== memory.buffer.byteLength) heap = new Float32Array(memory.buffer);
-    gemmShare(macro, heap, heap, heap, job, slot + 1, threads, packPanels);
+    if (Atomics.load(control, L.kind) === KINDS.gemm) gemmShare(macro, heap, heap, heap, job, slot + 1, threads, packPanels);
+    else softmaxRowsShare(heap, heap, job, slot + 1, threads, tick);
     if (Atomics.add(control, L.done, 1) + 1 === threads - 1) Atomics.notify(control, L.done);
   }
 }
