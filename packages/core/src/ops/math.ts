@@ -94,7 +94,8 @@ export function acosh(x: Tensor): Tensor {
     const t = sub(minimum(v, LARGE), 1);
     const near = log1p(add(t, sqrt(mul(t, add(t, 2)))));
     const far = add(log(maximum(v, LARGE)), LN2);
-    return where(gt(v, LARGE), far, near);
+    // NaN below 1 and for NaN explicitly: some GPUs' sqrt of a negative number is finite.
+    return where(ge(v, 1), where(gt(v, LARGE), far, near), Number.NaN);
   });
 }
 
@@ -228,7 +229,8 @@ export function xlogy(x: TensorOrScalar, y: TensorOrScalar): Tensor {
     // Where x = 0 and log(y) would be −∞ or ∞, log(1) stands in: 0·log(1) = 0, no 0·∞.
     const unbounded = logicalOr(le(yt, 0), eq(yt, Number.POSITIVE_INFINITY));
     const safeY = where(logicalAnd(eq(xt, 0), unbounded), 1, yt);
-    return mul(xt, log(safeY));
+    // NaN in y stays NaN explicitly: some GPUs' log(NaN) is finite, and 0 · that would be 0.
+    return where(ne(yt, yt), Number.NaN, mul(xt, log(safeY)));
   });
 }
 
