@@ -45,7 +45,7 @@ export function wordsReport(r: WordsReportInput): string {
   const window = Math.max(1, Math.floor(r.stepLosses.length / 100));
   const steps = r.stepLosses.length;
   const series: Series[] = [
-    { name: `train (mean of ${window} steps)`, points: smoothed(r.stepLosses, window) },
+    { name: 'train', points: smoothed(r.stepLosses, window) },
     { name: 'held-out', points: h.map((m) => [m.epoch * stepsPerEpoch, m.heldOutLoss]) },
     {
       name: 'bigram baseline',
@@ -59,14 +59,13 @@ export function wordsReport(r: WordsReportInput): string {
   const sections: ReportSection[] = [
     {
       title: 'Loss curves',
-      note: 'Nats per character. The held-out loss is measured exactly after every epoch; the dashed line is the count-based bigram model on the same split.',
+      note: `Nats per character. Training: the mean batch loss of every ${window} steps; held-out: measured exactly after every epoch; dashed: the count-based bigram model on the same split.`,
       html: chartRow(
         lineChart({
           title: 'Loss',
           xLabel: 'optimizer step',
           yLabel: 'nats / character',
           series,
-          markers: h.length < 30,
         }),
       ),
     },

@@ -70,9 +70,13 @@ function draw(p: ArrayLike<number>, offset: number, u: number): number {
   let total = 0;
   for (let i = 0; i < VOCAB_SIZE; i++) total += p[offset + i];
   let cumulative = 0;
+  let last = 0;
   for (let i = 0; i < VOCAB_SIZE; i++) {
+    if (p[offset + i] === 0) continue;
     cumulative += p[offset + i] / total;
+    last = i;
     if (u < cumulative) return i;
   }
-  return VOCAB_SIZE - 1;
+  // Rounding left the sum just below u: the last character that had any probability.
+  return last;
 }
