@@ -123,6 +123,8 @@ export class GpujsBackend implements Backend {
   readonly isResident: boolean;
   /** Data outside device memory (the cpu and webasm modes) reads back cheaply, so core validates values there. */
   readonly syncReadIsCheap: boolean;
+  /** webgpu reads back only asynchronously, so core checks index ranges on the device there. */
+  readonly readsAsyncOnly: boolean;
   private readonly gpu: GPU;
   private readonly cache: KernelCache;
   /** The GL context's MAX_TEXTURE_SIZE (0 outside the GL modes). */
@@ -138,6 +140,7 @@ export class GpujsBackend implements Backend {
     this.isAsync = this.mode === 'webgpu';
     this.isResident = RESIDENT_MODES.has(this.mode);
     this.syncReadIsCheap = !this.isResident;
+    this.readsAsyncOnly = this.isAsync;
     this.precision = isGLMode(this.mode) && !GPU.isSinglePrecisionSupported ? 'unsigned' : 'single';
     this.maxTextureSize = isGLMode(this.mode)
       ? ((gpu.Kernel as unknown as { features?: { maxTextureSize?: number } }).features?.maxTextureSize ?? 0)

@@ -2,7 +2,7 @@ import * as core from '@backprop/core';
 import { type Backend, memory, registerBackend, setBackend } from '@backprop/core';
 import { ENGINE } from '@backprop/core/backend';
 import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
-import { captureError, ERROR_CASES, errorMismatch } from './checks/errors.js';
+import { captureError, captureErrorOnRead, ERROR_CASES, errorMismatch } from './checks/errors.js';
 import {
   checkForward,
   checkFused,
@@ -240,11 +240,12 @@ export function describeBackendConformance(
     if (errorCases.length > 0) {
       describe('errors', () => {
         for (const c of errorCases) {
-          test(`${c.name} throws ${c.error}`, ['errors', `errors/${c.name}`], (ctx) => {
-            if (c.needsCheapRead && backend?.syncReadIsCheap !== true)
-              return ctx.skip('core checks values only where syncReadIsCheap');
+          test(`${c.name} throws ${c.error}`, ['errors', `errors/${c.name}`], async (ctx) => {
+            const onRead = backend?.readsAsyncOnly === true;
+            if (c.needsCheapRead && backend?.syncReadIsCheap !== true && !onRead)
+              return ctx.skip('core checks values only where syncReadIsCheap or readsAsyncOnly');
             const before = memory().numTensors;
-            const problem = errorMismatch(c, captureError(c));
+            const problem = errorMismatch(c, onRead ? await captureErrorOnRead(c) : captureError(c));
             if (problem) throw new Error(problem);
             const leaked = memory().numTensors - before;
             if (leaked !== 0) throw new Error(`${c.name}: ${leaked} tensors leaked`);

@@ -128,8 +128,9 @@ export interface ErrorCase {
   /** Makes inputs (on the active backend) and calls the op; must throw. */
   readonly run: () => unknown;
   /**
-   * The error comes from checking input values (indices in range), which core does only where the
-   * backend declares `syncReadIsCheap`; on other backends the case is skipped.
+   * The error comes from checking input values (indices in range), which core does where the
+   * backend declares `syncReadIsCheap` (at once) or `readsAsyncOnly` (on the device: the suite
+   * reads the result, which rejects); on other backends the case is skipped.
    */
   readonly needsCheapRead?: boolean;
 }

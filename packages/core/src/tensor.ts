@@ -1,6 +1,7 @@
 import type { Backend, FusedActivation, TensorInfo } from './backend/backend.js';
 import type { DType, TypedArray } from './dtype.js';
 import { ENGINE } from './engine/engine.js';
+import { releaseIndexChecks, verifyIndexChecks } from './engine/index-checks.js';
 import type { Storage } from './engine/storage.js';
 import { BackendError, ShapeError } from './errors.js';
 import type { Axis, ReduceOptions, SliceRange, VarianceOptions } from './op-options.js';
@@ -244,10 +245,15 @@ export class Tensor {
     storageOf = (t, what) => t.live(what);
   }
 
-  /** Reads the elements, flat, in row-major order. */
+  /**
+   * Reads the elements, flat, in row-major order. Where the backend reads only asynchronously,
+   * rejects with the ArgumentError of an out-of-range index this tensor was made from.
+   */
   async data(): Promise<TypedArray> {
     const storage = this.live('data');
-    return storage.backend.read(tensorInfo(this));
+    const values = storage.backend.read(tensorInfo(this));
+    const checks = verifyIndexChecks(this);
+    return checks ? (await Promise.all([values, checks]))[0] : values;
   }
 
   /** Reads the elements synchronously, where the backend can. */
@@ -313,6 +319,7 @@ export class Tensor {
     this.storage = null;
     ENGINE.untrackTensor(this, storage.backend.name);
     ENGINE.releaseStorage(storage);
+    releaseIndexChecks(this);
     this.gradFn = null;
     this.grad?.dispose();
     this.grad = null;

@@ -43,12 +43,40 @@ function vectorNorm(x: Tensor, normType: number): Tensor {
   return pow(sum(pow(abs(x), normType)), 1 / normType);
 }
 
+/** The non-empty gradients of `params`, with the arguments checked (`owner` names the function). */
+function gradsToClip(owner: string, params: Iterable<Tensor>, maxNorm: number, normType: number): Tensor[] {
+  if (!(maxNorm >= 0)) throw new ArgumentError(`${owner}: maxNorm must be >= 0, got ${maxNorm}`);
+  if (!(normType > 0))
+    throw new ArgumentError(`${owner}: normType must be > 0 (or Infinity), got ${normType}`);
+  return tensorsOf(owner, params).flatMap((p) => (p.grad && p.grad.size > 0 ? [p.grad] : []));
+}
+
+/** The `normType`-norm of the per-gradient norms (the norm of all gradients joined). */
+function totalNorm(grads: readonly Tensor[], normType: number): Tensor {
+  return vectorNorm(stack(grads.map((g) => vectorNorm(g, normType))), normType);
+}
+
+function assertFinite(owner: string, value: number, normType: number, options: ClipGradNormOptions): void {
+  if (options.errorIfNonfinite && !Number.isFinite(value)) {
+    throw new ArgumentError(
+      `${owner}: the total norm of order ${normType} of the gradients is ${value}, so they cannot be clipped`,
+    );
+  }
+}
+
+/** Multiplies every gradient in place by min(1, maxNorm / (total + 1e−6)). */
+function scaleGrads(grads: readonly Tensor[], total: Tensor, maxNorm: number): void {
+  const coef = minimum(div(maxNorm, add(total, 1e-6)), 1);
+  for (const g of grads) g.assign(mul(g, coef));
+}
+
 /**
  * Scales the gradients of `params` in place so their total norm is at most `maxNorm` (PyTorch's
  * `clip_grad_norm_`): the total is the `normType`-norm of the per-parameter gradient norms (so
  * the norm of all gradients joined), every gradient is multiplied by min(1, maxNorm / (total + 1e−6)).
  * Parameters without a gradient are skipped. Returns the total norm before clipping (read
- * synchronously from the backend).
+ * synchronously from the backend: on one that reads only asynchronously, WebGPU, use
+ * `clipGradNormAsync`).
  */
 export function clipGradNorm(
   params: Iterable<Tensor>,
@@ -56,26 +84,40 @@ export function clipGradNorm(
   normType = 2,
   options: ClipGradNormOptions = {},
 ): number {
-  if (!(maxNorm >= 0)) throw new ArgumentError(`clipGradNorm: maxNorm must be >= 0, got ${maxNorm}`);
-  if (!(normType > 0))
-    throw new ArgumentError(`clipGradNorm: normType must be > 0 (or Infinity), got ${normType}`);
-  const grads = tensorsOf('clipGradNorm', params).flatMap((p) => (p.grad && p.grad.size > 0 ? [p.grad] : []));
+  const grads = gradsToClip('clipGradNorm', params, maxNorm, normType);
   if (grads.length === 0) return 0;
   return noGrad(() =>
     tidy(() => {
-      const norms = stack(grads.map((g) => vectorNorm(g, normType)));
-      const total = vectorNorm(norms, normType);
+      const total = totalNorm(grads, normType);
       const value = total.item();
-      if (options.errorIfNonfinite && !Number.isFinite(value)) {
-        throw new ArgumentError(
-          `clipGradNorm: the total norm of order ${normType} of the gradients is ${value}, so they cannot be clipped`,
-        );
-      }
-      const coef = minimum(div(maxNorm, add(total, 1e-6)), 1);
-      for (const g of grads) g.assign(mul(g, coef));
+      assertFinite('clipGradNorm', value, normType, options);
+      scaleGrads(grads, total, maxNorm);
       return value;
     }),
   );
+}
+
+/**
+ * `clipGradNorm` for every backend, those that read back only asynchronously (WebGPU) included:
+ * the same clipping, resolving to the total norm before clipping once it is read back.
+ */
+export async function clipGradNormAsync(
+  params: Iterable<Tensor>,
+  maxNorm: number,
+  normType = 2,
+  options: ClipGradNormOptions = {},
+): Promise<number> {
+  const grads = gradsToClip('clipGradNormAsync', params, maxNorm, normType);
+  if (grads.length === 0) return 0;
+  const total = noGrad(() => tidy(() => totalNorm(grads, normType)));
+  try {
+    const value = (await total.data())[0];
+    assertFinite('clipGradNormAsync', value, normType, options);
+    noGrad(() => tidy(() => scaleGrads(grads, total, maxNorm)));
+    return value;
+  } finally {
+    total.dispose();
+  }
 }
 
 /** Clamps every gradient of `params` to [−clipValue, clipValue] in place (PyTorch's `clip_grad_value_`). */

@@ -24,7 +24,7 @@ export { Adadelta, type AdadeltaOptions } from './adadelta.js';
 export { Adagrad, type AdagradOptions } from './adagrad.js';
 export { Adam, AdamBase, type AdamOptions, AdamW } from './adam.js';
 export { Adamax, type AdamaxOptions } from './adamax.js';
-export { type ClipGradNormOptions, clipGradNorm, clipGradValue } from './clip.js';
+export { type ClipGradNormOptions, clipGradNorm, clipGradNormAsync, clipGradValue } from './clip.js';
 export { NAdam, type NAdamOptions } from './nadam.js';
 export {
   type BaseOptions,

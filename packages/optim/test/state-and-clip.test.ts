@@ -8,6 +8,7 @@ import {
   Adamax,
   AdamW,
   clipGradNorm,
+  clipGradNormAsync,
   clipGradValue,
   NAdam,
   type Optimizer,
@@ -170,6 +171,28 @@ describe('gradient clipping', () => {
     expect(() => clipGradNorm(bad, 1, 2, { errorIfNonfinite: true })).toThrow(/total norm of order 2/);
     expect(() => clipGradNorm(ps, -1)).toThrow(ArgumentError);
     for (const p of [...ps, none, ...bad]) p.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('clipGradNormAsync clips as clipGradNorm does and resolves to the same total', async () => {
+    const before = memory().numTensors;
+    for (const normType of [2, 1, Number.POSITIVE_INFINITY]) {
+      const sync = withGrads(G);
+      const expected = clipGradNorm(sync, 1, normType);
+      const ps = withGrads(G);
+      expect(await clipGradNormAsync(ps, 1, normType)).toBe(expected);
+      expect(ps.map((p) => Array.from(p.grad!.dataSync()))).toEqual(
+        sync.map((p) => Array.from(p.grad!.dataSync())),
+      );
+      for (const p of [...sync, ...ps]) p.dispose();
+    }
+    const bad = withGrads([[Number.POSITIVE_INFINITY, 1]]);
+    await expect(clipGradNormAsync(bad, 1, 2, { errorIfNonfinite: true })).rejects.toThrow(
+      /clipGradNormAsync: the total norm of order 2/,
+    );
+    expect(Array.from(bad[0].grad!.dataSync())).toEqual([Number.POSITIVE_INFINITY, 1]);
+    await expect(clipGradNormAsync(bad, -1)).rejects.toThrow(ArgumentError);
+    for (const p of bad) p.dispose();
     expect(memory().numTensors).toBe(before);
   });
 

@@ -176,6 +176,28 @@ export function captureError(c: ErrorCase): unknown {
   return caught;
 }
 
+/**
+ * What `c` threw, or, when it returned tensors, what reading them rejected with: on a backend that
+ * reads only asynchronously core reports bad index values when the result is read. Frees what it made.
+ */
+export async function captureErrorOnRead(c: ErrorCase): Promise<unknown> {
+  let result: unknown;
+  try {
+    result = core.tidy(() => c.run());
+  } catch (e) {
+    return e;
+  }
+  const outs = (Array.isArray(result) ? result : [result]).filter((t) => t instanceof core.Tensor);
+  try {
+    await Promise.all(outs.map((t) => t.data()));
+    return null;
+  } catch (e) {
+    return e;
+  } finally {
+    for (const t of outs) t.dispose();
+  }
+}
+
 const ERROR_CLASSES = {
   ShapeError: core.ShapeError,
   ArgumentError: core.ArgumentError,

@@ -108,6 +108,12 @@ export interface Backend {
    * probabilities in [0, 1]); absent or false, it skips those checks instead of forcing a GPU read.
    */
   readonly syncReadIsCheap?: boolean;
+  /**
+   * Optional capability: true when the backend reads back only asynchronously (`readSync` throws),
+   * as WebGPU does. Core then checks index ranges on the device, and reading a tensor made from
+   * out-of-range indices rejects with the ArgumentError other backends throw at once.
+   */
+  readonly readsAsyncOnly?: boolean;
 
   /** Stores `values` (already of `dtype`'s array type) and returns its handle. The backend may keep `values` itself. */
   write(values: TypedArray, shape: Shape, dtype: DType): DataId;

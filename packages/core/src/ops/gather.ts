@@ -1,5 +1,8 @@
+import { noGrad } from '../autograd/grad-mode.js';
 import { readIfCheap } from '../cheap-read.js';
 import { describeValue } from '../describe.js';
+import { ENGINE } from '../engine/engine.js';
+import { carryIndexCheck, indexRangeMessage } from '../engine/index-checks.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import { gatherPrimitive, indexAddPrimitive } from '../primitives/movement.js';
 import { formatShape, normalizeAxis } from '../shape.js';
@@ -7,23 +10,34 @@ import type { Tensor } from '../tensor.js';
 import { cast } from './cast.js';
 import { eq } from './compare.js';
 import { arange } from './creation.js';
+import { stack } from './join.js';
 import { unsqueeze } from './movement.js';
 import { assertTensor } from './operands.js';
+import { max, min } from './reduce.js';
 
-/** Checks that int32 `indices` lie in [0, size), naming the op (the values where the backend reads them cheaply). */
+/**
+ * Checks that int32 `indices` lie in [0, size), naming the op: at once where the backend reads them
+ * cheaply; on the device where it reads only asynchronously (the error then comes when a tensor
+ * made from them is read, see `engine/index-checks.ts`); not at all on other backends.
+ */
 export function assertIndices(op: string, indices: Tensor, size: number, axis: number): void {
   assertTensor(op, indices, 'indices');
   if (indices.dtype !== 'int32') throw new DTypeError(`${op}: indices must be int32, got ${indices.dtype}`);
+  if (indices.backend.readsAsyncOnly === true) {
+    if (indices.size > 0) carryIndexCheck(indices, op, size, axis, () => deviceBounds(indices));
+    return;
+  }
   const values = readIfCheap(indices);
   if (!values) return;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v < 0 || v >= size) {
-      throw new ArgumentError(
-        `${op}: index ${v} is out of range for axis ${axis} of size ${size} (expected 0..${size - 1})`,
-      );
-    }
+    if (v < 0 || v >= size) throw new ArgumentError(indexRangeMessage(op, v, size, axis));
   }
+}
+
+/** The minimum and maximum of non-empty `indices`, int32 [2], on their device and outside every `tidy` scope. */
+function deviceBounds(indices: Tensor): Tensor {
+  return ENGINE.keep(ENGINE.tidy(() => noGrad(() => stack([min(indices), max(indices)]))));
 }
 
 /**

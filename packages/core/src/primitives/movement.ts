@@ -4,6 +4,7 @@
  */
 import { recordPrimitive } from '../autograd/tape.js';
 import { ENGINE } from '../engine/engine.js';
+import { inheritIndexChecks } from '../engine/index-checks.js';
 import type { Shape } from '../shape.js';
 import { Tensor, tensorInfo, tensorStorage } from '../tensor.js';
 import { infoAs, runKernel } from './run.js';
@@ -12,7 +13,8 @@ import { infoAs, runKernel } from './run.js';
 export function viewPrimitive(x: Tensor, shape: Shape): Tensor {
   const storage = tensorStorage(x);
   ENGINE.retainStorage(storage);
-  return recordPrimitive('view/reshape', new Tensor(storage, shape, x.dtype), [x], undefined);
+  const view = inheritIndexChecks(new Tensor(storage, shape, x.dtype), [x]);
+  return recordPrimitive('view/reshape', view, [x], undefined);
 }
 
 export interface TransposeAttrs {

@@ -1,5 +1,6 @@
 import type { Backend, DataId, TensorInfo } from '../backend/backend.js';
 import type { DType } from '../dtype.js';
+import { inheritIndexChecks } from '../engine/index-checks.js';
 import { makeTensor } from '../engine/make-tensor.js';
 import { BackendError } from '../errors.js';
 import { assertTensor } from '../ops/operands.js';
@@ -29,7 +30,7 @@ export function runKernel(
   kernel: (backend: Backend) => DataId,
 ): Tensor {
   const backend = backendOf(op, inputs);
-  return makeTensor(backend, kernel(backend), shape, dtype);
+  return inheritIndexChecks(makeTensor(backend, kernel(backend), shape, dtype), inputs);
 }
 
 /**
