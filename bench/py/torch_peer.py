@@ -1,4 +1,4 @@
-"""PyTorch CPU as a benchmark peer, driven by bench/src/cases/torch.ts.
+"""PyTorch CPU as a benchmark peer (matmul, MLP, LeNet-5, conv2d), driven by bench/src/cases/torch.ts.
 
 The TypeScript case writes every input (matmul operands, the MNIST split, the initial weights, the
 batch order of every epoch) as raw little-endian float32/int32 files into a folder with a
@@ -85,6 +85,80 @@ def matmul(folder, spec):
     return {"matmul": rows}
 
 
+def conv2d(folder, spec):
+    import torch
+    import torch.nn.functional as F
+
+    rows = []
+    for i, shape in enumerate(spec["shapes"]):
+        x = load(folder, f"x{i}.f32", torch.float32, shape["x"]).requires_grad_()
+        w = load(folder, f"w{i}.f32", torch.float32, shape["w"]).requires_grad_()
+        g = load(folder, f"g{i}.f32", torch.float32)
+
+        def run():
+            y = F.conv2d(x, w, padding=shape["padding"])
+            y.backward(g.reshape(y.shape))
+            total = float(w.grad.sum())
+            x.grad, w.grad = None, None
+            return total
+
+        grad_weight_sum = run()
+        times, spent = [], 0.0
+        for _ in range(3 if spec["quick"] else 7):
+            start = time.perf_counter()
+            run()
+            ms = (time.perf_counter() - start) * 1000
+            times.append(ms)
+            spent += ms
+            if spent > (4000 if spec["quick"] else 10000):
+                break
+        ms = median(times)
+        n, o = shape["x"][0], shape["w"][0]
+        c, kh, kw = shape["w"][1:]
+        ho = shape["x"][2] + 2 * shape["padding"] - kh + 1
+        wo = shape["x"][3] + 2 * shape["padding"] - kw + 1
+        flops = 3 * 2 * n * o * ho * wo * c * kh * kw
+        rows.append(
+            {
+                "shape": shape["label"],
+                "medianMs": ms,
+                "gflops": flops / (ms / 1000) / 1e9,
+                "reps": len(times),
+                "gradWeightSum": grad_weight_sum,
+            }
+        )
+    return {"conv2d": rows}
+
+
+def lenet_model(folder, spec):
+    import torch
+    from torch import nn
+
+    conv1, conv2, k = spec["conv1"], spec["conv2"], spec["kernel"]
+    hidden, feature = spec["hidden"], spec["feature"]
+    model = nn.Sequential(
+        nn.Unflatten(1, (1, spec["image"], spec["image"])),
+        nn.Conv2d(1, conv1, k, padding=2),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(conv1, conv2, k),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(conv2 * feature * feature, hidden[0]),
+        nn.ReLU(),
+        nn.Linear(hidden[0], hidden[1]),
+        nn.ReLU(),
+        nn.Linear(hidden[1], spec["classes"]),
+    )
+    layers = [model[1], model[4], model[8], model[10], model[12]]
+    with torch.no_grad():
+        for i, (layer, shape) in enumerate(zip(layers, spec["lenetInit"])):
+            layer.weight.copy_(load(folder, f"w{i}.f32", torch.float32, shape))
+            layer.bias.copy_(load(folder, f"b{i}.f32", torch.float32))
+    return model
+
+
 def mlp(folder, spec):
     import torch
     from torch import nn
@@ -95,11 +169,17 @@ def mlp(folder, spec):
     train_y = load(folder, "train_y.i32", torch.int32).long()
     test_x = load(folder, "test_x.f32", torch.float32, (n_test, sizes[0]))
     test_y = load(folder, "test_y.i32", torch.int32).long()
-    model = nn.Sequential(nn.Linear(sizes[0], sizes[1]), nn.ReLU(), nn.Linear(sizes[1], sizes[2]))
-    with torch.no_grad():
-        for i, layer in enumerate([model[0], model[2]]):
-            layer.weight.copy_(load(folder, f"w{i}.f32", torch.float32, (sizes[i + 1], sizes[i])))
-            layer.bias.copy_(load(folder, f"b{i}.f32", torch.float32))
+    # LeNet reads the same [N, 784] rows (its first layer unflattens them) and trains on the first
+    # `samples` of each epoch's order.
+    n_epoch = min(spec.get("samples", n_train), n_train)
+    if spec["benchmark"] == "lenet":
+        model = lenet_model(folder, spec)
+    else:
+        model = nn.Sequential(nn.Linear(sizes[0], sizes[1]), nn.ReLU(), nn.Linear(sizes[1], sizes[2]))
+        with torch.no_grad():
+            for i, layer in enumerate([model[0], model[2]]):
+                layer.weight.copy_(load(folder, f"w{i}.f32", torch.float32, (sizes[i + 1], sizes[i])))
+                layer.bias.copy_(load(folder, f"b{i}.f32", torch.float32))
     optimizer = torch.optim.SGD(model.parameters(), lr=spec["lr"])
     loss_fn = nn.CrossEntropyLoss()
     start_rss = rss_mib()
@@ -110,8 +190,8 @@ def mlp(folder, spec):
         order = load(folder, f"order{e}.i32", torch.int32).long()
         start = time.perf_counter()
         loss_sum, loss_count = 0.0, 0
-        for s in range(0, n_train, batch):
-            idx = order[s : s + batch]
+        for s in range(0, n_epoch, batch):
+            idx = order[s : min(s + batch, n_epoch)]
             # A fresh copy of the batch, as the other peers gather theirs.
             x, y = train_x[idx], train_y[idx]
             optimizer.zero_grad()
@@ -129,7 +209,7 @@ def mlp(folder, spec):
     return {
         "mlp": {
             "epochs": epochs,
-            "samplesPerSec": n_train * len(timed) / sum(timed),
+            "samplesPerSec": n_epoch * len(timed) / sum(timed),
             "epochSeconds": epoch_seconds,
             "epochLoss": epoch_loss,
             "testAccuracy": float((predicted == test_y).float().mean()),
@@ -151,7 +231,8 @@ def main():
         return
     torch.set_num_threads(spec["threads"])
     torch.manual_seed(0)
-    result = matmul(folder, spec) if spec["benchmark"] == "matmul" else mlp(folder, spec)
+    run = {"matmul": matmul, "conv2d": conv2d}.get(spec["benchmark"], mlp)
+    result = run(folder, spec)
     result["notes"] = [f"PyTorch {torch.__version__}, torch.get_num_threads() = {torch.get_num_threads()}"]
     print(json.dumps(result))
 

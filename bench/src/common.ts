@@ -15,7 +15,7 @@ export const MATMUL_SIZES = [128, 256, 512, 1024] as const;
 export interface CaseResult {
   case: string;
   library: string;
-  benchmark: 'matmul' | 'mlp';
+  benchmark: Benchmark;
   status: 'ok' | 'unavailable' | 'failed';
   /** Why it is unavailable or failed. */
   reason?: string;
@@ -25,6 +25,23 @@ export interface CaseResult {
   matmul?: { size: number; gflops: number; reps: number; medianMs: number; maxAbsDiff: number | null }[];
   /** mlp: the training figures. */
   mlp?: MlpFigures;
+  /** lenet: the training figures (LeNet-5 on the MLP's split, batch order and protocol). */
+  lenet?: MlpFigures;
+  /** conv2d: forward + backward per shape (src/cnn.ts). */
+  conv2d?: Conv2dRow[];
+}
+
+/** The benchmarks: a case's id starts with its name. */
+export type Benchmark = 'matmul' | 'mlp' | 'lenet' | 'conv2d';
+
+/** One conv2d shape's figures: fwd+bwd milliseconds (median), GFLOP/s (3 × forward FLOPs), and a checksum. */
+export interface Conv2dRow {
+  shape: string;
+  medianMs: number;
+  gflops: number;
+  reps: number;
+  /** Σ of the weight gradient: the same for every library up to float32 rounding. */
+  gradWeightSum: number;
 }
 
 export interface MlpFigures {
@@ -335,6 +352,8 @@ export function argmaxRows(values: ArrayLike<number>, rows: number, cols: number
  * for the full run) of `step(batch)` over the shared batch order (timing each), then evaluates.
  * `step` returns the batch loss (or null when the library does not report it per step).
  * `options.batchSize` (default `MLP.batchSize`) is the batch size (bench/gpu runs 64, 256 and 1024).
+ * `options.samples` trains each epoch on the first that many samples of its order (LeNet: an epoch
+ * of the whole split would take minutes on a busy machine); the held-out set stays whole.
  */
 export async function trainMlp(
   lib: {
@@ -349,7 +368,7 @@ export async function trainMlp(
     endEpoch?: () => Promise<number> | number;
     predict: (x: Float32Array, rows: number) => Promise<Int32Array> | Int32Array;
   },
-  options: { epochs?: number; batchSize?: number } = {},
+  options: { epochs?: number; batchSize?: number; samples?: number } = {},
 ): Promise<MlpFigures> {
   const epochs = Math.max(2, options.epochs ?? MLP.epochs);
   const batchSize = options.batchSize ?? MLP.batchSize;
@@ -359,11 +378,12 @@ export async function trainMlp(
   const startRssMiB = rssMiB();
   const loadPeak = peakRssMiB();
   const reset = resetPeakRss();
-  const n = split.trainY.length;
+  const total = split.trainY.length;
+  const n = Math.min(options.samples ?? total, total);
   const epochSeconds: number[] = [];
   const epochLoss: number[] = [];
   for (let e = 0; e < epochs; e++) {
-    const order = epochOrder(e, n);
+    const order = epochOrder(e, total);
     const start = performance.now();
     let lossSum = 0;
     let lossCount = 0;

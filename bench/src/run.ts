@@ -7,13 +7,14 @@
  *   pnpm bench                   3 runs per case (about 7–12 minutes on 2 cores)
  *   pnpm bench -- --quick        1 run per case with fewer repetitions (about 2 minutes)
  *   pnpm bench -- --runs=5 --only=matmul,mlp-backprop
+ *   pnpm bench -- --only=lenet,conv2d --results=cnn   writes to results/cnn/ instead of results/
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CaseResult, RESULT_MARKER } from './common.js';
+import { type Benchmark, type CaseResult, RESULT_MARKER } from './common.js';
 import type { MachineInfo, RunRecord } from './records.js';
 import { writeReport } from './report.js';
 
@@ -57,6 +58,16 @@ export const CASES: CaseSpec[] = [
     args: ['--backend=gpujs', '--mode=headlessgl'],
     needsX: true,
   },
+  // LeNet-5 training and conv2d forward + backward (src/cnn.ts).
+  { id: 'lenet-backprop-cpu', file: 'lenet-backprop.ts' },
+  { id: 'lenet-backprop-cpu-1t', file: 'lenet-backprop.ts', args: ['--threads=1'] },
+  { id: 'lenet-torch-1', file: 'torch.ts', args: ['--benchmark=lenet', '--threads=1'] },
+  { id: 'lenet-tfjs-cpu', file: 'lenet-tfjs.ts', args: ['--backend=cpu'] },
+  { id: 'lenet-tfjs-wasm', file: 'lenet-tfjs.ts', args: ['--backend=wasm'] },
+  { id: 'conv2d-backprop-cpu', file: 'conv2d-backprop.ts' },
+  { id: 'conv2d-torch-1', file: 'torch.ts', args: ['--benchmark=conv2d', '--threads=1'] },
+  { id: 'conv2d-tfjs-cpu', file: 'conv2d-tfjs.ts', args: ['--backend=cpu'] },
+  { id: 'conv2d-tfjs-wasm', file: 'conv2d-tfjs.ts', args: ['--backend=wasm'] },
 ];
 
 function cpuModel(): string {
@@ -73,14 +84,17 @@ function hasXvfb(): boolean {
   return spawnSync('sh', ['-c', 'command -v xvfb-run'], { encoding: 'utf8' }).status === 0;
 }
 
-function parseArgs(argv: string[]): { quick: boolean; runs: number; only: string[] } {
+function parseArgs(argv: string[]): { quick: boolean; runs: number; only: string[]; results: string } {
   const quick = argv.includes('--quick');
   const runsArg = argv.find((a) => a.startsWith('--runs='));
   const onlyArg = argv.find((a) => a.startsWith('--only='));
+  // A subset of the cases can write its own folder, leaving the full run's results as they are.
+  const resultsArg = argv.find((a) => a.startsWith('--results='));
   return {
     quick,
     runs: runsArg ? Math.max(1, Number(runsArg.slice(7))) : quick ? 1 : 3,
     only: onlyArg ? onlyArg.slice(7).split(',').filter(Boolean) : [],
+    results: resultsArg ? resolve(resultsDir, resultsArg.slice(10)) : resultsDir,
   };
 }
 
@@ -109,7 +123,7 @@ function runOnce(spec: CaseSpec, quick: boolean, xvfb: boolean): Omit<RunRecord,
     ?.split('\n')
     .reverse()
     .find((l) => l.startsWith(RESULT_MARKER));
-  const [library, benchmark] = [spec.id, spec.id.startsWith('mlp') ? 'mlp' : 'matmul'] as const;
+  const [library, benchmark] = [spec.id, spec.id.split('-')[0] as Benchmark] as const;
   const result: CaseResult = line
     ? (JSON.parse(line.slice(RESULT_MARKER.length)) as CaseResult)
     : {
@@ -135,7 +149,7 @@ function runOnce(spec: CaseSpec, quick: boolean, xvfb: boolean): Omit<RunRecord,
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2).filter((a) => a !== '--');
-  const { quick, runs, only } = parseArgs(argv);
+  const { quick, runs, only, results } = parseArgs(argv);
   const cases = only.length > 0 ? CASES.filter((c) => only.some((o) => c.id.includes(o))) : CASES;
   const xvfb = hasXvfb();
   const machine: MachineInfo = {
@@ -170,10 +184,10 @@ async function main(): Promise<void> {
     }
   }
   machine.loadavgEnd = loadavg();
-  mkdirSync(resultsDir, { recursive: true });
-  const runsPath = resolve(resultsDir, 'runs.json');
+  mkdirSync(results, { recursive: true });
+  const runsPath = resolve(results, 'runs.json');
   writeFileSync(runsPath, `${JSON.stringify({ machine, records }, null, 2)}\n`);
-  const mdPath = writeReport(resultsDir, machine, records);
+  const mdPath = writeReport(results, machine, records);
   console.log(`wrote ${runsPath}\nwrote ${mdPath}`);
   if (!existsSync(mdPath)) process.exitCode = 1;
 }
@@ -181,8 +195,10 @@ async function main(): Promise<void> {
 function summarize(r: CaseResult): string {
   if (r.status !== 'ok') return r.reason ?? '';
   if (r.matmul) return `${r.matmul.map((m) => `${m.size}: ${m.gflops.toFixed(2)}`).join('  ')} GFLOP/s`;
-  if (r.mlp)
-    return `${r.mlp.samplesPerSec.toFixed(0)} samples/s, acc ${(r.mlp.testAccuracy * 100).toFixed(1)}%, peak RSS ${r.mlp.peakRssMiB.toFixed(0)} MiB`;
+  const training = r.mlp ?? r.lenet;
+  if (training)
+    return `${training.samplesPerSec.toFixed(0)} samples/s, acc ${(training.testAccuracy * 100).toFixed(1)}%, loss ${training.epochLoss.at(-1)?.toFixed(4)}, peak RSS ${training.peakRssMiB.toFixed(0)} MiB`;
+  if (r.conv2d) return r.conv2d.map((c) => `${c.medianMs.toFixed(1)} ms`).join('  ');
   return '';
 }
 

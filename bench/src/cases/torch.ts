@@ -1,5 +1,6 @@
 /**
- * PyTorch CPU as a peer on the matmul and MLP benchmarks (`--benchmark=matmul|mlp`), on one thread
+ * PyTorch CPU as a peer on the matmul, MLP, LeNet and conv2d benchmarks
+ * (`--benchmark=matmul|mlp|lenet|conv2d`), on one thread
  * or on every core (`--threads=1|all`): writes the same inputs every other library gets (the
  * matmul operands, the MNIST split, the initial weights, each epoch's batch order) as raw files and
  * runs bench/py/torch_peer.py on them with `python3`. Where python3 or torch is missing, the case
@@ -10,7 +11,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONV2D_SHAPES, conv2dInputs, LENET, lenetEpochs, lenetInitialWeights } from '../cnn.js';
 import {
+  type Benchmark,
   type CaseResult,
   caseArgs,
   epochOrder,
@@ -27,7 +30,8 @@ import {
 } from '../common.js';
 
 const { quick, values } = caseArgs();
-const benchmark = values.benchmark === 'mlp' ? 'mlp' : 'matmul';
+const benchmark: Benchmark =
+  (['mlp', 'lenet', 'conv2d'] as const).find((b) => b === values.benchmark) ?? 'matmul';
 const threads = values.threads === 'all' ? cpus().length : 1;
 const label = values.threads === 'all' ? 'all' : '1';
 const script = resolve(dirname(fileURLToPath(import.meta.url)), '../../py/torch_peer.py');
@@ -79,17 +83,61 @@ await runCase(
         });
         return { matmul, notes: [...answer.notes, 'torch.matmul on n×n float32 tensors'] };
       }
+      if (benchmark === 'conv2d') {
+        CONV2D_SHAPES.forEach((shape, i) => {
+          const { x, w, g } = conv2dInputs(shape);
+          write(folder, `x${i}.f32`, x);
+          write(folder, `w${i}.f32`, w);
+          write(folder, `g${i}.f32`, g);
+        });
+        writeFileSync(
+          join(folder, 'spec.json'),
+          JSON.stringify({ benchmark, threads, quick, shapes: CONV2D_SHAPES }),
+        );
+        const answer = runPython(folder) as { conv2d: NonNullable<CaseResult['conv2d']>; notes: string[] };
+        return {
+          conv2d: answer.conv2d,
+          notes: [...answer.notes, 'F.conv2d(x, w, padding=p) then y.backward(g): dX and dW'],
+        };
+      }
       const split = await loadSplit();
       write(folder, 'train_x.f32', split.trainX);
       write(folder, 'train_y.i32', split.trainY);
       write(folder, 'test_x.f32', split.testX);
       write(folder, 'test_y.i32', split.testY);
-      initialWeights().forEach((layer, i) => {
+      const lenet = benchmark === 'lenet';
+      (lenet ? lenetInitialWeights() : initialWeights()).forEach((layer, i) => {
         write(folder, `w${i}.f32`, layer.w);
         write(folder, `b${i}.f32`, layer.b);
       });
-      for (let e = 0; e < MLP.epochs; e++) write(folder, `order${e}.i32`, epochOrder(e, split.trainY.length));
-      writeFileSync(join(folder, 'spec.json'), JSON.stringify({ benchmark, threads, ...MLP }));
+      const epochs = lenet ? lenetEpochs() : MLP.epochs;
+      for (let e = 0; e < epochs; e++) write(folder, `order${e}.i32`, epochOrder(e, split.trainY.length));
+      writeFileSync(
+        join(folder, 'spec.json'),
+        JSON.stringify(
+          lenet
+            ? {
+                benchmark,
+                threads,
+                ...MLP,
+                ...LENET,
+                epochs,
+                lenetInit: lenetInitialWeights().map((l) => l.shape),
+              }
+            : { benchmark, threads, ...MLP },
+        ),
+      );
+      if (lenet) {
+        const answer = runPython(folder) as { mlp: NonNullable<CaseResult['mlp']>; notes: string[] };
+        return {
+          lenet: answer.mlp,
+          notes: [
+            ...answer.notes,
+            `nn.Sequential(Conv2d, ReLU, MaxPool2d, Conv2d, ReLU, MaxPool2d, Flatten, Linear×3), nn.CrossEntropyLoss, optim.SGD ${LENET.lr}, one step per batch (eager)`,
+            'peak RSS is the Python process only (data prepared by the Node parent)',
+          ],
+        };
+      }
       const answer = runPython(folder) as { mlp: NonNullable<CaseResult['mlp']>; notes: string[] };
       return {
         mlp: answer.mlp,
