@@ -1,38 +1,48 @@
-import { ArgumentError, ShapeError, Tensor } from '@backprop/core';
+import { ArgumentError, argmax, ShapeError, Tensor } from '@backprop/core';
 
 /**
  * Predictions: a tensor of logits or probabilities `[N, C]` (the predicted class is the row's
  * argmax; the first maximum wins), or predicted class indices `[N]` as a tensor or an array.
- * Tensors are read with `dataSync()`; on a backend that cannot read synchronously, read them
- * with `await t.data()` first and pass the array.
+ * Tensors are read with `dataSync()`; on a backend that cannot read synchronously, use
+ * `predictedClassesAsync` (or `accuracyAsync`), or read them with `await t.data()` first and pass
+ * the array.
  */
 export type Predictions = Tensor | ArrayLike<number>;
 
 /** True class indices `[N]`: an int32 tensor or an array (`Int32Array`, `number[]`). */
 export type Targets = Tensor | ArrayLike<number>;
 
+function assertTargetShape(op: string, targets: Tensor): void {
+  if (targets.rank !== 1)
+    throw new ShapeError(
+      `${op}: targets must be 1-D class indices [N], got shape [${targets.shape.join(', ')}]`,
+    );
+}
+
 function readTargets(op: string, targets: Targets): ArrayLike<number> {
   if (targets instanceof Tensor) {
-    if (targets.rank !== 1)
-      throw new ShapeError(
-        `${op}: targets must be 1-D class indices [N], got shape [${targets.shape.join(', ')}]`,
-      );
+    assertTargetShape(op, targets);
     return targets.dataSync();
   }
   return targets;
+}
+
+/** Checks that a tensor of predictions of rank other than 1 is logits [N, C] with classes. */
+function assertLogits(predictions: Tensor): void {
+  if (predictions.rank !== 2) {
+    throw new ShapeError(
+      `metrics: predictions must be logits [N, C] or class indices [N], got shape [${predictions.shape.join(', ')}]`,
+    );
+  }
+  if (predictions.shape[1] === 0) throw new ShapeError('metrics: logits have no classes (shape [N, 0])');
 }
 
 /** Predicted class indices from logits `[N, C]` or indices `[N]`. */
 export function predictedClasses(predictions: Predictions): Int32Array {
   if (!(predictions instanceof Tensor)) return Int32Array.from(predictions);
   if (predictions.rank === 1) return Int32Array.from(predictions.dataSync());
-  if (predictions.rank !== 2) {
-    throw new ShapeError(
-      `metrics: predictions must be logits [N, C] or class indices [N], got shape [${predictions.shape.join(', ')}]`,
-    );
-  }
+  assertLogits(predictions);
   const [n, c] = predictions.shape;
-  if (c === 0) throw new ShapeError('metrics: logits have no classes (shape [N, 0])');
   const values = predictions.dataSync();
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -57,6 +67,33 @@ function checkedPair(
       throw new ArgumentError(`${op}: target ${target[i]} at position ${i} is not a class index`);
   }
   return { pred, target };
+}
+
+/**
+ * `predictedClasses` for every backend, those that read back only asynchronously (WebGPU)
+ * included: logits `[N, C]` are reduced to their argmax (the first maximum) on the device, so only
+ * the N classes are read. Pass the result to any metric here.
+ */
+export async function predictedClassesAsync(predictions: Predictions): Promise<Int32Array> {
+  if (!(predictions instanceof Tensor)) return Int32Array.from(predictions);
+  if (predictions.rank === 1) return Int32Array.from(await predictions.data());
+  assertLogits(predictions);
+  const classes = argmax(predictions, 1);
+  try {
+    return Int32Array.from(await classes.data());
+  } finally {
+    classes.dispose();
+  }
+}
+
+/** `accuracy` for every backend: tensors are read back with `await` (see `predictedClassesAsync`). */
+export async function accuracyAsync(predictions: Predictions, targets: Targets): Promise<number> {
+  let target: ArrayLike<number> = targets as ArrayLike<number>;
+  if (targets instanceof Tensor) {
+    assertTargetShape('accuracyAsync', targets);
+    target = await targets.data();
+  }
+  return accuracy(await predictedClassesAsync(predictions), target);
 }
 
 /** Fraction of samples whose predicted class equals the target (0 for no samples). */

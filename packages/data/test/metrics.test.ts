@@ -1,13 +1,15 @@
-import { tensor } from '@backprop/core';
+import { ShapeError, tensor } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import './setup.js';
 import {
   accuracy,
+  accuracyAsync,
   classificationReport,
   confusionMatrix,
   f1Score,
   precision,
   predictedClasses,
+  predictedClassesAsync,
   recall,
   topKAccuracy,
 } from '../src/index.js';
@@ -32,6 +34,24 @@ describe('metrics', () => {
     const y = tensor(new Int32Array([0, 1, 2]));
     expect(accuracy(logits, y)).toBe(1);
     expect(() => accuracy(logits, [0, 1])).toThrow('accuracy: 3 predictions but 2 targets');
+    logits.dispose();
+    y.dispose();
+  });
+
+  it('the async forms read tensors with await and agree with the synchronous ones', async () => {
+    const logits = tensor([
+      [2, 1, 0],
+      [0, 3, 3], // tie: class 1
+      [0.1, 0.2, 0.3],
+      [5, 5, -1], // tie: class 0
+    ]);
+    const y = tensor(new Int32Array([0, 2, 2, 0]));
+    expect(Array.from(await predictedClassesAsync(logits))).toEqual([0, 1, 2, 0]);
+    expect(Array.from(await predictedClassesAsync(y))).toEqual([0, 2, 2, 0]);
+    expect(await accuracyAsync(logits, y)).toBe(3 / 4);
+    expect(await accuracyAsync(preds, targets)).toBe(5 / 8);
+    await expect(accuracyAsync(logits, [0, 1])).rejects.toThrow('accuracy: 4 predictions but 2 targets');
+    await expect(predictedClassesAsync(tensor([[[1]]]))).rejects.toThrow(ShapeError);
     logits.dispose();
     y.dispose();
   });
