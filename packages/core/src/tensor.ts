@@ -293,6 +293,8 @@ export class Tensor {
     ENGINE.retainStorage(next);
     ENGINE.releaseStorage(this.live('assign'));
     this.storage = next;
+    // Checks of the old values (indices checked on the device) no longer describe the data.
+    releaseIndexChecks(this);
     return this;
   }
 
