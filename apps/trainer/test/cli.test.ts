@@ -128,13 +128,18 @@ describe('the command line (spawned)', () => {
     const info = JSON.parse(r.stdout);
     expect(info.backends.map((b: { name: string }) => b.name)).toEqual(['cpu', 'gpujs']);
     expect(Object.keys(info.datasets)).toEqual(
-      expect.arrayContaining(['mnist', 'xor', 'spirals', 'moons', 'circles', 'iris']),
+      expect.arrayContaining(['mnist', 'xor', 'spirals', 'moons', 'circles', 'iris', 'words']),
     );
     expect(info.activations).toEqual(
       expect.arrayContaining(['sigmoid', 'tanh', 'relu', 'leaky-relu', 'prelu', 'elu', 'gelu']),
     );
     expect(Object.keys(info.losses)).toEqual(['cross-entropy', 'bce', 'mse', 'multi-margin']);
     expect(info.optimizers).toEqual(['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad']);
-    expect(Object.keys(info.experiments)).toEqual(['vanishing', 'activations', 'depth-width']);
+    expect(Object.keys(info.experiments)).toEqual([
+      'vanishing',
+      'activations',
+      'depth-width',
+      'language-models',
+    ]);
   });
 });
