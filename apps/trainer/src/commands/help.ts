@@ -33,6 +33,7 @@ export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
       'backprop-trainer train --dataset spirals --hidden 64,64 --activation tanh --optimizer adam',
       'backprop-trainer train --dataset csv:data.csv --target label --epochs 50 --out runs/mine',
       'backprop-trainer train --config run.json --json',
+      'backprop-trainer train --model gpt --dataset words',
     ],
   },
   eval: {
