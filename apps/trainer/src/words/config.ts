@@ -74,10 +74,10 @@ export function resolveWordsConfig(cli: Record<string, string | number | boolean
   const o = { ...fromFile, ...cli };
   const str = (k: string): string | undefined => (o[k] === undefined ? undefined : String(o[k]));
   const num = (k: string): number | undefined => (o[k] === undefined ? undefined : Number(o[k]));
-  const model = str('model');
-  if (model === undefined || !(LM_MODELS as readonly string[]).includes(model))
+  const model = str('model') ?? 'gpt';
+  if (!(LM_MODELS as readonly string[]).includes(model))
     throw new UsageError(
-      `--dataset words trains a character-level language model: --model must be one of ${LM_MODELS.join(', ')}${model === undefined ? '' : `, not ${model}`}`,
+      `--dataset words trains a character-level language model: --model must be one of ${LM_MODELS.join(', ')} (default gpt), not ${model}`,
       command,
     );
   const architecture = model as LmModelName;
