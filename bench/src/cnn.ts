@@ -37,6 +37,15 @@ export function lenetEpochs(): number {
   return arg ? Math.max(2, Number(arg)) : LENET.epochs;
 }
 
+/**
+ * Samples per LeNet epoch: `LENET.samples`, or `--samples=N` for a library too slow for that
+ * (tfjs-cpu's conv2d gradients take about a second per batch); samples/s stays comparable.
+ */
+export function lenetSamples(): number {
+  const arg = caseArgs().values.samples;
+  return arg ? Math.max(LENET.batchSize, Number(arg)) : LENET.samples;
+}
+
 /** One layer's initial parameters in PyTorch's layout: conv [out, in, kH, kW], linear [out, in]. */
 export interface LayerInit {
   kind: 'conv' | 'linear';

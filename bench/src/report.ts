@@ -191,8 +191,10 @@ function writeCnnSections(out: (s?: string) => void, records: RunRecord[], cases
         continue;
       }
       const r = c.id === ours ? '1' : fmtRatio(ratio(records, ours, c.id, sps));
+      const short =
+        c.lenet.epochs !== LENET.epochs ? ` (shorter run: ${c.lenet.epochs} epochs, see its notes)` : '';
       out(
-        `| ${c.library} | ${fmtStat(c.lenet.samplesPerSec, f0)} | ${r} | ${fmtStat(c.lenet.testAccuracy, (x) => `${(x * 100).toFixed(1)}%`)} | ${fmtStat(c.lenet.lastEpochLoss, (x) => x.toFixed(4))} | ${fmtStat(c.lenet.peakRssMiB, f0)} |`,
+        `| ${c.library}${short} | ${fmtStat(c.lenet.samplesPerSec, f0)} | ${r} | ${fmtStat(c.lenet.testAccuracy, (x) => `${(x * 100).toFixed(1)}%`)} | ${fmtStat(c.lenet.lastEpochLoss, (x) => x.toFixed(4))} | ${fmtStat(c.lenet.peakRssMiB, f0)} |`,
       );
     }
     out();

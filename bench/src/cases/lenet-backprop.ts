@@ -11,7 +11,7 @@ import { ENGINE } from '@backprop/core/backend';
 import { crossEntropy } from '@backprop/losses';
 import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@backprop/nn';
 import { SGD } from '@backprop/optim';
-import { LENET, LENET_INPUT, lenetEpochs, lenetInitialWeights } from '../cnn.js';
+import { LENET, LENET_INPUT, lenetEpochs, lenetInitialWeights, lenetSamples } from '../cnn.js';
 import { caseArgs, runCase, trainMlp } from '../common.js';
 
 const { values } = caseArgs();
@@ -81,7 +81,7 @@ await runCase(
           return values;
         },
       },
-      { epochs, batchSize: LENET.batchSize, samples: LENET.samples },
+      { epochs, batchSize: LENET.batchSize, samples: lenetSamples() },
     );
     const { threads: used, note } = (ENGINE.activeBackend() as CpuBackend).threading;
     return {
