@@ -33,10 +33,11 @@ describe('a short LeNet run', () => {
     expect(checkpoint.meta.model.architecture).toBe('lenet');
     const model = restoreModel(checkpoint);
     const shapes = Object.fromEntries(model.namedParameters().map(([name, p]) => [name, [...p.shape]]));
-    expect(shapes['1.weight']).toEqual([6, 1, 5, 5]);
-    expect(shapes['4.weight']).toEqual([16, 6, 5, 5]);
-    expect(shapes['8.weight']).toEqual([120, 400]);
-    expect(shapes['12.weight']).toEqual([10, 84]);
+    expect(shapes['1.weight']).toEqual([16, 1, 5, 5]);
+    expect(shapes['2.weight']).toEqual([16]);
+    expect(shapes['5.weight']).toEqual([32, 16, 5, 5]);
+    expect(shapes['10.weight']).toEqual([120, 800]);
+    expect(shapes['14.weight']).toEqual([10, 84]);
     model.dispose();
   });
 
