@@ -1,7 +1,7 @@
 import { adamUpdate, add, div, maximum, mul, sqrt, sub, type Tensor, zerosLike } from '@backprop/core';
-import { MomentOptimizer, type MomentOptions } from './moments.js';
+import { MOMENT_RULES, MomentOptimizer, type MomentOptions } from './moments.js';
 import type { ParamGroup, ParamState, Params } from './optimizer.js';
-import { BOOLEAN, NON_NEGATIVE, POSITIVE, pair, UNIT_OPEN } from './validate.js';
+import { BOOLEAN } from './validate.js';
 
 export interface AdamOptions extends MomentOptions {
   /** Learning rate (default 1e-3). */
@@ -31,10 +31,7 @@ function adamSpec(name: string, weightDecay: number) {
       maximize: false,
     },
     rules: {
-      lr: NON_NEGATIVE,
-      betas: pair(UNIT_OPEN),
-      eps: POSITIVE,
-      weightDecay: NON_NEGATIVE,
+      ...MOMENT_RULES,
       amsgrad: BOOLEAN,
       maximize: BOOLEAN,
     },

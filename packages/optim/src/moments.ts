@@ -1,5 +1,6 @@
 import { add, mul, neg, sub, type Tensor, zerosLike } from '@backprop/core';
 import { type BaseOptions, Optimizer, type ParamState } from './optimizer.js';
+import { NON_NEGATIVE, POSITIVE, pair, UNIT_OPEN } from './validate.js';
 
 /** The options the Adam family (Adam, AdamW, NAdam, RAdam) shares. */
 export interface MomentOptions extends BaseOptions {
@@ -12,6 +13,17 @@ export interface MomentOptions extends BaseOptions {
   /** Maximize the objective instead. */
   maximize: boolean;
 }
+
+/**
+ * The rules of the options the Adam family shares, first in every one of them (each adds its own,
+ * then `maximize`, so the options are listed in the same order as PyTorch's).
+ */
+export const MOMENT_RULES = {
+  lr: NON_NEGATIVE,
+  betas: pair(UNIT_OPEN),
+  eps: POSITIVE,
+  weightDecay: NON_NEGATIVE,
+};
 
 /** The moment estimates of one parameter: `expAvg` (m) and `expAvgSq` (v). */
 export interface Moments {

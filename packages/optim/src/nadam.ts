@@ -1,7 +1,7 @@
 import { add, div, mul, sqrt, sub, type Tensor } from '@backprop/core';
-import { MomentOptimizer, type MomentOptions } from './moments.js';
+import { MOMENT_RULES, MomentOptimizer, type MomentOptions } from './moments.js';
 import type { ParamGroup, ParamState, Params } from './optimizer.js';
-import { BOOLEAN, NON_NEGATIVE, POSITIVE, pair, UNIT_OPEN } from './validate.js';
+import { BOOLEAN, NON_NEGATIVE } from './validate.js';
 
 export interface NAdamOptions extends MomentOptions {
   /** Learning rate (default 2e-3). */
@@ -43,10 +43,7 @@ export class NAdam extends MomentOptimizer<NAdamOptions> {
           maximize: false,
         },
         rules: {
-          lr: NON_NEGATIVE,
-          betas: pair(UNIT_OPEN),
-          eps: POSITIVE,
-          weightDecay: NON_NEGATIVE,
+          ...MOMENT_RULES,
           momentumDecay: NON_NEGATIVE,
           decoupledWeightDecay: BOOLEAN,
           maximize: BOOLEAN,

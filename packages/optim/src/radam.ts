@@ -1,7 +1,7 @@
 import { add, div, mul, sqrt, sub, type Tensor } from '@backprop/core';
-import { MomentOptimizer, type MomentOptions } from './moments.js';
+import { MOMENT_RULES, MomentOptimizer, type MomentOptions } from './moments.js';
 import type { ParamGroup, ParamState, Params } from './optimizer.js';
-import { BOOLEAN, NON_NEGATIVE, POSITIVE, pair, UNIT_OPEN } from './validate.js';
+import { BOOLEAN } from './validate.js';
 
 export interface RAdamOptions extends MomentOptions {
   /** Learning rate (default 1e-3). */
@@ -40,10 +40,7 @@ export class RAdam extends MomentOptimizer<RAdamOptions> {
           maximize: false,
         },
         rules: {
-          lr: NON_NEGATIVE,
-          betas: pair(UNIT_OPEN),
-          eps: POSITIVE,
-          weightDecay: NON_NEGATIVE,
+          ...MOMENT_RULES,
           decoupledWeightDecay: BOOLEAN,
           maximize: BOOLEAN,
         },
