@@ -7,7 +7,7 @@
  * `node --conditions=source --import tsx src/report.ts`.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CONV2D_SHAPES, LENET } from './cnn.js';
 import { type Benchmark, type CaseResult, MATMUL_SIZES, MLP, type MlpFigures, median } from './common.js';
@@ -474,9 +474,11 @@ export function writeReport(resultsDir: string, machine: MachineInfo, records: R
   out();
   for (const c of cases) if (c.notes.length > 0) out(`- **${c.id}**: ${c.notes.join('; ')}`);
   out();
+  const folder = `bench/${relative(resolve(dirname(fileURLToPath(import.meta.url)), '..'), resultsDir)}`;
   out(
-    'Raw runs: `bench/results/runs.json` (every run of every case, with its command line); medians: `bench/results/summary.json`. Reproduce with `pnpm bench` at the repository root (`pnpm bench -- --quick` for one short round).',
+    `Raw runs: \`${folder}/runs.json\` (every run of every case, with its command line); medians: \`${folder}/summary.json\`. Reproduce with \`${machine.command}\` at the repository root (\`pnpm bench -- --quick\` for one short round of every case).`,
   );
+
   out();
   // The hand-written reading of these figures (profiles, what is in the way), kept beside them.
   const analysisPath = resolve(resultsDir, 'analysis.md');

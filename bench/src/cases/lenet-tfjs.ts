@@ -10,8 +10,8 @@ import {
   LENET,
   LENET_INPUT,
   lenetEpochs,
-  lenetSamples,
   lenetInitialWeights,
+  lenetSamples,
 } from '../cnn.js';
 import { caseArgs, runCase, trainMlp, transposed, unavailable } from '../common.js';
 import { loadTf, type TfBackend } from './tfjs-setup.js';
