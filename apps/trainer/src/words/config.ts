@@ -46,15 +46,15 @@ const MODEL_DEFAULTS: Record<
   LmModelName,
   { width: number; layers: number; heads: number; hidden: number; lr: number }
 > = {
-  gpt: { width: 64, layers: 2, heads: 4, hidden: 0, lr: 0.006 },
+  gpt: { width: 64, layers: 2, heads: 4, hidden: 0, lr: 0.008 },
   rnn: { width: 32, layers: 1, heads: 0, hidden: 128, lr: 0.004 },
   lstm: { width: 32, layers: 1, heads: 0, hidden: 128, lr: 0.006 },
   gru: { width: 32, layers: 1, heads: 0, hidden: 128, lr: 0.006 },
 };
-const DEFAULT_TRAIN_WORDS = 30_000;
+const DEFAULT_TRAIN_WORDS = 40_000;
 const DEFAULT_TEST_WORDS = 5_000;
 const DEFAULT_EPOCHS = 2;
-const DEFAULT_BATCH = 32;
+const DEFAULT_BATCH = 64;
 
 /** Options of `train` that only the classification models read. */
 const CLASSIFICATION_ONLY = ['target', 'activation', 'loss', 'augment'] as const;
