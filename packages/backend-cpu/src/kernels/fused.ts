@@ -3,7 +3,7 @@ import type { Allocate } from '../recycler.js';
 import { splitAtAxis } from './layout.js';
 import { sigmoid } from './math.js';
 import { gemm, type ParallelKernels } from './matmul.js';
-import { ROWS_JOB_LENGTH, softmaxRowsJob, softmaxRowsShare } from './softmax-rows.js';
+import { ROWS_JOB_LENGTH, softmaxLine, softmaxRowsJob, softmaxRowsShare } from './softmax-rows.js';
 
 /**
  * Calls `row(start, stride)` for every line of `shape` along `axis`: the line's elements are at
@@ -18,7 +18,7 @@ function forEachLine(
   for (let o = 0; o < outer; o++) for (let j = 0; j < inner; j++) row(o * length * inner + j, inner, length);
 }
 
-/** Softmax over `axis`: the line's maximum is subtracted before exponentiating, so ±1e4 logits stay finite. */
+/** Softmax over `axis` (see `softmaxLine`). */
 export function softmaxKernel(
   x: Float32Array,
   shape: Shape,
@@ -26,21 +26,18 @@ export function softmaxKernel(
   parallel: ParallelKernels | null = null,
   alloc: Allocate = allocArray,
 ): Float32Array {
-  const out = alloc('float32', x.length) as Float32Array;
-  if (softmaxOverRows(x, out, shape, axis, false, parallel)) return out;
-  forEachLine(shape, axis, (start, stride, length) => {
-    const end = start + length * stride;
-    let max = Number.NEGATIVE_INFINITY;
-    for (let i = start; i < end; i += stride) max = Math.max(max, x[i]);
-    let sum = 0;
-    for (let i = start; i < end; i += stride) {
-      const e = Math.exp(x[i] - max);
-      out[i] = e;
-      sum += e;
-    }
-    for (let i = start; i < end; i += stride) out[i] /= sum;
-  });
-  return out;
+  return softmaxOverAxis(x, shape, axis, false, parallel, alloc);
+}
+
+/** log(softmax(x)) over `axis` as x − logsumexp(x), finite even for logits of ±1e4. */
+export function logSoftmaxKernel(
+  x: Float32Array,
+  shape: Shape,
+  axis: number,
+  parallel: ParallelKernels | null = null,
+  alloc: Allocate = allocArray,
+): Float32Array {
+  return softmaxOverAxis(x, shape, axis, true, parallel, alloc);
 }
 
 /** A rows job for this thread alone, reused between calls. */
@@ -48,23 +45,28 @@ const localRowsJob = new Int32Array(ROWS_JOB_LENGTH);
 const noTick = () => {};
 
 /**
- * Softmax over the last axis as rows: on the pool when it takes them, else on this thread with the
- * same row code (so the bits do not depend on the thread count). False for another axis.
+ * Softmax or log-softmax over `axis`, line by line. Over the last axis the lines are rows: on the
+ * pool when it takes them, else on this thread, with the same line code either way (so the bits do
+ * not depend on the thread count).
  */
-function softmaxOverRows(
+function softmaxOverAxis(
   x: Float32Array,
-  out: Float32Array,
   shape: Shape,
   axis: number,
   log: boolean,
   parallel: ParallelKernels | null,
-): boolean {
-  const [outer, cols, inner] = splitAtAxis(shape, axis);
-  if (inner !== 1) return false;
-  if (parallel?.softmaxRows(x, out, outer, cols, log)) return true;
-  softmaxRowsJob(localRowsJob, 0, 0, outer, cols, log);
-  softmaxRowsShare(x, out, localRowsJob, 0, 1, noTick);
-  return true;
+  alloc: Allocate,
+): Float32Array {
+  const out = alloc('float32', x.length) as Float32Array;
+  const [outer, length, inner] = splitAtAxis(shape, axis);
+  if (inner === 1) {
+    if (parallel?.softmaxRows(x, out, outer, length, log)) return out;
+    softmaxRowsJob(localRowsJob, 0, 0, outer, length, log);
+    softmaxRowsShare(x, out, localRowsJob, 0, 1, noTick, softmaxLine);
+    return out;
+  }
+  forEachLine(shape, axis, (start, stride) => softmaxLine(x, out, start, start, stride, length, log));
+  return out;
 }
 
 /** Maximum and log-sum-exp of one line, computed stably around the maximum. */
@@ -77,24 +79,6 @@ function logSumExp(x: Float32Array, start: number, stride: number, length: numbe
   let sum = 0;
   for (let i = start; i < end; i += stride) sum += Math.exp(x[i] - max);
   return max + Math.log(sum);
-}
-
-/** log(softmax(x)) over `axis` as x − logsumexp(x), finite even for logits of ±1e4. */
-export function logSoftmaxKernel(
-  x: Float32Array,
-  shape: Shape,
-  axis: number,
-  parallel: ParallelKernels | null = null,
-  alloc: Allocate = allocArray,
-): Float32Array {
-  const out = alloc('float32', x.length) as Float32Array;
-  if (softmaxOverRows(x, out, shape, axis, true, parallel)) return out;
-  forEachLine(shape, axis, (start, stride, length) => {
-    const lse = logSumExp(x, start, stride, length);
-    const end = start + length * stride;
-    for (let i = start; i < end; i += stride) out[i] = x[i] - lse;
-  });
-  return out;
 }
 
 /** Per-row cross-entropy of logits [N, C] against class indices: logsumexp(row) − row[label]. */

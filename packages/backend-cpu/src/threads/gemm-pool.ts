@@ -10,7 +10,7 @@ import {
 } from '../kernels/gemm-loop.js';
 import { copyPaddedInto, type ParallelKernels } from '../kernels/matmul.js';
 import { macroKernelModuleBytes } from '../kernels/simd-macro-kernel.js';
-import { softmaxRowsJob, softmaxRowsShare } from '../kernels/softmax-rows.js';
+import { softmaxLine, softmaxRowsJob, softmaxRowsShare } from '../kernels/softmax-rows.js';
 import { CONTROL, JOB_KINDS } from './control.js';
 import { canBlock, type WorkerHandle, type WorkerStarter, workerStarter } from './platform.js';
 import { type WorkerStart, workerSource } from './worker-source.js';
@@ -200,7 +200,7 @@ export class GemmPool implements ParallelKernels {
     heap.set(x.subarray(0, size), 0);
     softmaxRowsJob(this.job, 0, size, rows, cols, log);
     this.post(JOB_KINDS.softmaxRows, threads);
-    softmaxRowsShare(heap, heap, this.job, 0, threads, () => {});
+    softmaxRowsShare(heap, heap, this.job, 0, threads, () => {}, softmaxLine);
     if (!this.awaitJob(threads - 1)) return false;
     out.set(heap.subarray(size, 2 * size));
     return true;

@@ -1,5 +1,5 @@
 import { gemmShare, packPanels } from '../kernels/gemm-loop.js';
-import { softmaxRowsShare } from '../kernels/softmax-rows.js';
+import { softmaxLine, softmaxRowsShare } from '../kernels/softmax-rows.js';
 import { JOB_KINDS } from './control.js';
 
 /**
@@ -17,7 +17,7 @@ export interface WorkerStart {
  * The worker's whole program as source text, run with `new Worker(source, { eval: true })` in Node
  * and from a Blob URL in a browser, so no separate file has to be found next to the ESM, CommonJS or
  * TypeScript build. The kernels are the same functions the calling thread runs (`gemmShare` with
- * `packPanels`, `softmaxRowsShare`), inlined from their own source text.
+ * `packPanels`, `softmaxRowsShare` with `softmaxLine`), inlined from their own source text.
  *
  * The worker compiles the module, then loops: it sleeps on the control block's generation
  * (Atomics.wait is allowed in every worker), computes its share of the job when its slot is in it,
@@ -29,6 +29,7 @@ export function workerSource(): string {
   return `"use strict";
 const packPanels = ${packPanels.toString()};
 const gemmShare = ${gemmShare.toString()};
+const softmaxLine = ${softmaxLine.toString()};
 const softmaxRowsShare = ${softmaxRowsShare.toString()};
 const KINDS = ${JSON.stringify(JOB_KINDS)};
 function run(start) {
@@ -69,7 +70,7 @@ function serve(start, L, control) {
     // The calling thread grows the memory between jobs; a grown memory needs a new view.
     if (heap.byteLength !== memory.buffer.byteLength) heap = new Float32Array(memory.buffer);
     if (Atomics.load(control, L.kind) === KINDS.gemm) gemmShare(macro, heap, heap, heap, job, slot + 1, threads, packPanels);
-    else softmaxRowsShare(heap, heap, job, slot + 1, threads, tick);
+    else softmaxRowsShare(heap, heap, job, slot + 1, threads, tick, softmaxLine);
     if (Atomics.add(control, L.done, 1) + 1 === threads - 1) Atomics.notify(control, L.done);
   }
 }
