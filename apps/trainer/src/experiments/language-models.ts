@@ -162,5 +162,5 @@ export const languageModels: Experiment = {
   description:
     'gpt vs rnn, lstm and gru character models on English words (held-out nats/char, parameters, time)',
   run: ({ seed, epochs, log }) =>
-    compareLanguageModels({ trainSize: 8000, testSize: 2000, epochs: epochs ?? 1, seed, log }),
+    compareLanguageModels({ trainSize: 8000, testSize: 2000, epochs: epochs ?? 2, seed, log }),
 };
