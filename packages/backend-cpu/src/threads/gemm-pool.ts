@@ -22,10 +22,11 @@ const PAGE_BYTES = 65536;
 const START_TIMEOUT_MS = 5000;
 /**
  * How long the calling thread waits for a job's workers without any of them finishing a
- * macro-kernel call (each takes about a millisecond) before it takes them for dead. A worker the
- * system merely paused that long costs a product recomputed on the calling thread, never a wrong one.
+ * macro-kernel call (each takes about a millisecond) before it takes them for dead. Generous, so
+ * that a busy machine's scheduler never ends a healthy pool; a worker the system merely paused that
+ * long would cost a product recomputed on the calling thread, never a wrong one.
  */
-export const STALL_TIMEOUT_MS = 2000;
+export const STALL_TIMEOUT_MS = 30_000;
 /** The calling thread's wait between checks for failed or stalled workers. */
 const CHECK_INTERVAL_MS = 50;
 
@@ -61,6 +62,8 @@ export class GemmPool implements ParallelKernels {
   private closed = false;
   /** Why the pool stopped taking work after a worker failed, or null. */
   failure: string | null = null;
+  /** See {@link STALL_TIMEOUT_MS}; the tests that kill workers shorten it once the pool is healthy. */
+  stallTimeoutMs = STALL_TIMEOUT_MS;
 
   private constructor(
     /** Threads in a full job, the calling thread included. */
@@ -218,7 +221,7 @@ export class GemmPool implements ParallelKernels {
 
   /**
    * Waits until the job's `workers` are done; false (and the pool ended) when one failed, or when
-   * none of them finished a piece of work for `STALL_TIMEOUT_MS`.
+   * none of them finished a piece of work for `stallTimeoutMs`.
    */
   private awaitJob(workers: number): boolean {
     const control = this.control;
@@ -234,8 +237,8 @@ export class GemmPool implements ParallelKernels {
       if (seen !== progress) {
         progress = seen;
         quietSince = now;
-      } else if (now - quietSince > STALL_TIMEOUT_MS) {
-        return this.fail(`a worker stopped responding for ${STALL_TIMEOUT_MS} ms during a product`);
+      } else if (now - quietSince > this.stallTimeoutMs) {
+        return this.fail(`a worker stopped responding for ${this.stallTimeoutMs} ms during a product`);
       }
     }
   }
