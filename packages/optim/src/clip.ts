@@ -3,6 +3,7 @@ import {
   abs,
   add,
   clamp,
+  describeValue,
   div,
   max,
   minimum,
@@ -17,7 +18,6 @@ import {
   tidy,
 } from '@backprop/core';
 import { toArray } from './optimizer.js';
-import { describeValue } from './validate.js';
 
 export interface ClipGradNormOptions {
   /** Throw when the total norm is NaN or infinite instead of scaling by it (default false). */

@@ -1,6 +1,7 @@
 import {
   ArgumentError,
   DTypeError,
+  describeValue,
   dispose,
   enableGrad,
   formatShape,
@@ -13,7 +14,7 @@ import {
   tidy,
   zerosLike,
 } from '@backprop/core';
-import { check, checkOptionKeys, describeValue, isRecord, type Rule } from './validate.js';
+import { check, checkOptionKeys, isRecord, type Rule } from './validate.js';
 
 /** Options every optimizer has. */
 export interface BaseOptions {

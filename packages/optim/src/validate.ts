@@ -1,4 +1,4 @@
-import { ArgumentError } from '@backprop/core';
+import { ArgumentError, describeValue } from '@backprop/core';
 
 /**
  * What an option must be: a test and the words for it in an error message. Every optimizer and
@@ -15,22 +15,6 @@ export interface Rule {
 
 const isNumber = (v: unknown): v is number => typeof v === 'number';
 const isFiniteNumber = (v: unknown): v is number => isNumber(v) && Number.isFinite(v);
-
-/** A value as an error message shows it: numbers and booleans as written, strings quoted, else JSON or the type. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (isNumber(value) || typeof value === 'boolean' || value === null || value === undefined)
-    return String(value);
-  if (typeof value === 'function') return 'a function';
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
-  try {
-    const json = JSON.stringify(value);
-    if (json !== undefined) return json.length > 60 ? `${json.slice(0, 57)}...` : json;
-  } catch {
-    // circular structures fall through to the type name
-  }
-  return typeof value;
-}
 
 /** A rule from its description and test. */
 export function rule(expected: string, test: (value: unknown) => boolean): Rule {

@@ -130,7 +130,7 @@ describe('optimizer parameters', () => {
       'a plain array in the list',
       () => [[1, 2]],
       ArgumentError,
-      'SGD: params[0] must be a Tensor (a parameter), got [1,2]',
+      'SGD: params[0] must be a Tensor (a parameter), got [1, 2] (array)',
     ],
     [
       'an int32 tensor',
@@ -432,12 +432,12 @@ describe('scheduler options', () => {
     [
       'StepLR on a non-optimizer',
       () => new optim.StepLR({} as never, { stepSize: 2 }),
-      'StepLR: optimizer must be an Optimizer (with paramGroups), got {}',
+      'StepLR: optimizer must be an Optimizer (with paramGroups), got an object',
     ],
     [
       'MultiStepLR milestones',
       () => new optim.MultiStepLR(opt(), { milestones: [3, -1] }),
-      'MultiStepLR: milestones must be an array, each value an integer ≥ 0, got [3,-1]',
+      'MultiStepLR: milestones must be an array, each value an integer ≥ 0, got [3, -1] (array)',
     ],
     [
       'ExponentialLR gamma',
@@ -656,7 +656,7 @@ describe('scheduler loadStateDict with malformed state', () => {
     [
       'baseLrs of another length',
       () => ({ ...sd(), baseLrs: [0.1, 0.2] }),
-      /baseLrs must be an array of 1 numbers \(one per group\), got \[0.1,0.2\]/,
+      /baseLrs must be an array of 1 numbers \(one per group\), got \[0.1, 0.2\] \(array\)/,
     ],
     [
       'tCur missing',

@@ -1,5 +1,5 @@
-import { ArgumentError } from '@backprop/core';
-import { check, describeValue, LAST_EPOCH, listOf, NON_NEGATIVE_INTEGER, type Rule } from '../validate.js';
+import { ArgumentError, describeValue } from '@backprop/core';
+import { check, LAST_EPOCH, listOf, NON_NEGATIVE_INTEGER, type Rule } from '../validate.js';
 import { LRScheduler, type OptimizerLike, type SchedulerStateDict } from './scheduler.js';
 
 /** Throws unless `schedulers` is a non-empty list of LRSchedulers of `optimizer`. */

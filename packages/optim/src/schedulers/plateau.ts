@@ -1,8 +1,7 @@
-import { ArgumentError } from '@backprop/core';
+import { ArgumentError, describeValue } from '@backprop/core';
 import {
   check,
   checkOptionKeys,
-  describeValue,
   NON_NEGATIVE,
   NON_NEGATIVE_INTEGER,
   oneOf,

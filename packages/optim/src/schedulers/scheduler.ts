@@ -1,6 +1,6 @@
-import { ArgumentError } from '@backprop/core';
+import { ArgumentError, describeValue } from '@backprop/core';
 import type { ParamGroup } from '../optimizer.js';
-import { check, describeValue, isRecord, LAST_EPOCH, type Rule } from '../validate.js';
+import { check, isRecord, LAST_EPOCH, type Rule } from '../validate.js';
 
 /** What a scheduler needs of an optimizer: its groups (any {@link Optimizer} fits). */
 export interface OptimizerLike {
