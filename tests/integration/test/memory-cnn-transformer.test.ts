@@ -6,7 +6,6 @@
  * step, on the cpu backend and on gpujs where one of its in-process modes starts here.
  */
 import '@backprop/backend-cpu';
-import { gpujsBackend, probeModeSync } from '@backprop/backend-gpujs';
 import {
   add,
   type Backend,
@@ -34,6 +33,7 @@ import {
 } from '@backprop/nn';
 import { Adam } from '@backprop/optim';
 import { afterAll, describe, expect, it } from 'vitest';
+import { expectConstant, loadGpujs } from './memory-helpers.js';
 
 const IMAGE = 8;
 const CLASSES = 3;
@@ -170,16 +170,6 @@ function train(task: Task, device: string, steps: number) {
   return { counts, losses, afterDispose: memory().numTensors };
 }
 
-function expectConstant(counts: number[]): void {
-  // After the first step (which creates the gradients and Adam's buffers) nothing changes.
-  const first = counts[0];
-  const changed = counts.findIndex((c) => c !== first);
-  expect(
-    changed,
-    `live tensors changed at step ${changed + 1}: ${counts.slice(0, changed + 2).join(', ')}`,
-  ).toBe(-1);
-}
-
 /** Mean of the first and of the last `n` losses: training must have lowered it. */
 function expectLearned(losses: number[], n = 6): void {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -203,25 +193,7 @@ describe('memory: a constant live tensor count over CNN and transformer training
  * gpujs: runs only where one of @backprop/backend-gpujs's synchronous, in-process modes (webasm,
  * then cpu) starts here; otherwise the tests are skipped with the reason each mode gave.
  */
-const gpujs = await loadGpujs();
-
-async function loadGpujs(): Promise<{ backend: Backend | null; reason: string }> {
-  const reasons: string[] = [];
-  for (const mode of ['webasm', 'cpu'] as const) {
-    const probe = probeModeSync(mode);
-    if (!probe.available) {
-      reasons.push(`${mode}: ${probe.reason}`);
-      continue;
-    }
-    try {
-      const backend = (await gpujsBackend({ mode, name: 'gpujs-memory-cnn' })) as Backend;
-      return { backend, reason: '' };
-    } catch (error) {
-      reasons.push(`${mode}: ${(error as Error).message.split('\n')[0]}`);
-    }
-  }
-  return { backend: null, reason: `no in-process gpu.js mode starts here (${reasons.join('; ')})` };
-}
+const gpujs = await loadGpujs('gpujs-memory-cnn');
 
 describe.skipIf(gpujs.backend === null)(
   `memory on gpujs${gpujs.backend ? ` (${(gpujs.backend as { mode?: string }).mode})` : ` — skipped: ${gpujs.reason}`}`,

@@ -4,7 +4,6 @@
  * after every step — nothing may leak per step, on the cpu backend and on gpujs where it runs here.
  */
 import '@backprop/backend-cpu';
-import { gpujsBackend, probeModeSync } from '@backprop/backend-gpujs';
 import {
   type Backend,
   fromArray,
@@ -19,6 +18,7 @@ import { crossEntropy } from '@backprop/losses';
 import { Linear, ReLU, Sequential } from '@backprop/nn';
 import { Adam, type Optimizer, SGD } from '@backprop/optim';
 import { afterAll, describe, expect, it } from 'vitest';
+import { expectConstant, loadGpujs } from './memory-helpers.js';
 
 const FEATURES = 20;
 const CLASSES = 5;
@@ -82,16 +82,6 @@ const OPTIMIZERS: [string, (params: Tensor[]) => Optimizer][] = [
   ['Adam', (params) => new Adam(params, { lr: 0.01 })],
 ];
 
-function expectConstant(counts: number[]): void {
-  // After the first step (which creates the gradients and the optimizer's buffers) nothing changes.
-  const first = counts[0];
-  const changed = counts.findIndex((c) => c !== first);
-  expect(
-    changed,
-    `live tensors changed at step ${changed + 1}: ${counts.slice(0, changed + 2).join(', ')}`,
-  ).toBe(-1);
-}
-
 describe('memory: a constant live tensor count over a long training run', () => {
   for (const [name, make] of OPTIMIZERS) {
     it(`cpu, nn MLP + crossEntropy + ${name}, 300 steps`, () => {
@@ -109,25 +99,7 @@ describe('memory: a constant live tensor count over a long training run', () => 
  * gpujs: runs only where one of @backprop/backend-gpujs's synchronous, in-process modes (webasm,
  * then cpu) starts here; otherwise the test is skipped with the reason each mode gave.
  */
-const gpujs = await loadGpujs();
-
-async function loadGpujs(): Promise<{ backend: Backend | null; reason: string }> {
-  const reasons: string[] = [];
-  for (const mode of ['webasm', 'cpu'] as const) {
-    const probe = probeModeSync(mode);
-    if (!probe.available) {
-      reasons.push(`${mode}: ${probe.reason}`);
-      continue;
-    }
-    try {
-      const backend = (await gpujsBackend({ mode, name: 'gpujs-memory' })) as Backend;
-      return { backend, reason: '' };
-    } catch (error) {
-      reasons.push(`${mode}: ${(error as Error).message.split('\n')[0]}`);
-    }
-  }
-  return { backend: null, reason: `no in-process gpu.js mode starts here (${reasons.join('; ')})` };
-}
+const gpujs = await loadGpujs('gpujs-memory');
 
 describe.skipIf(gpujs.backend === null)(
   `memory on gpujs${gpujs.backend ? ` (${(gpujs.backend as { mode?: string }).mode})` : ` — skipped: ${gpujs.reason}`}`,
