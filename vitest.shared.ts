@@ -8,7 +8,10 @@ const conditions = ['source', 'module', 'node', 'development|production'];
  * No test is timed: a slow or busy machine must never fail one. The limits only end a hang, far
  * beyond any test's running time (CI's own time limit is longer still).
  */
-export const NO_WALL_CLOCK_LIMITS = { testTimeout: 1_800_000, hookTimeout: 1_800_000 } as const;
+export const HANG_LIMIT_MS = 1_800_000;
+
+/** {@link HANG_LIMIT_MS} for every test and hook. */
+export const NO_WALL_CLOCK_LIMITS = { testTimeout: HANG_LIMIT_MS, hookTimeout: HANG_LIMIT_MS } as const;
 
 /**
  * Test files in parallel even on 2 cores (vitest's default is one worker fewer than the cores): a

@@ -1,6 +1,6 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { NO_WALL_CLOCK_LIMITS, TEST_WORKERS } from '../../vitest.shared.js';
+import { HANG_LIMIT_MS, NO_WALL_CLOCK_LIMITS, TEST_WORKERS } from '../../vitest.shared.js';
 
 /**
  * The browser modes (webgl2, webgpu) in Debian's headless Chromium through Playwright. Never run
@@ -34,7 +34,10 @@ export default defineConfig({
       headless: true,
       // A failing test's screenshot would land in the source tree; the failure message says enough.
       screenshotFailures: false,
-      provider: playwright({ launchOptions: { executablePath, args } }),
+      // Chromium's start and Vite's first transforms share a busy CI machine with every other
+      // package's tests: the default 60 s to connect ran out there.
+      connectTimeout: HANG_LIMIT_MS,
+      provider: playwright({ launchOptions: { executablePath, args, timeout: 0 } }),
       instances: [{ browser: 'chromium' }],
     },
   },

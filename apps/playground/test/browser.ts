@@ -20,6 +20,8 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    // No start-up limit: on a busy machine Chromium can take longer than Playwright's 3 minutes.
+    timeout: 0,
     args: [
       '--no-sandbox',
       '--use-angle=swiftshader',
