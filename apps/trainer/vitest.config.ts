@@ -1,1 +1,4 @@
-export { default } from '../../vitest.shared.js';
+import { mergeConfig } from 'vitest/config';
+import shared, { longFilesFirst } from '../../vitest.shared.js';
+
+export default mergeConfig(shared, longFilesFirst('test/run.test.ts', 'test/resume.test.ts'));

@@ -1,1 +1,8 @@
-export { default } from '../../vitest.shared.js';
+import { mergeConfig } from 'vitest/config';
+import shared, { ISOLATED_FILES, longFilesFirst } from '../../vitest.shared.js';
+
+// Test files here register and switch the process-wide backend: each runs in its own module graph.
+export default mergeConfig(
+  mergeConfig(shared, ISOLATED_FILES),
+  longFilesFirst('test/conformance.test.ts', 'test/conformance-threads.test.ts'),
+);

@@ -3,15 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
 import type { Io } from '../src/format.js';
 
 /** The app's folder: spawned CLIs run from here so `tsx` and the workspace packages resolve. */
 export const APP_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** One folder per test file for everything its tests write, removed after them. */
+/**
+ * One folder per test worker for everything its tests write, removed when the worker exits (test
+ * files share the worker's modules, so a file's own `afterAll` would remove it under the next).
+ */
 const root = mkdtempSync(join(tmpdir(), 'backprop-trainer-test-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+process.on('exit', () => rmSync(root, { recursive: true, force: true }));
 
 /** A fresh temporary folder. */
 export function tempDir(): string {

@@ -24,6 +24,10 @@ function run(cmd, args) {
 }
 
 if (phase === 'node') {
+  // Mesa's llvmpipe (headless-gl's GL under Xvfb) rasterizes on the calling thread: the suite's
+  // thousands of small draws then skip a hand-off to llvmpipe's threads each (about a fifth of
+  // the headlessgl run's time, more on a busy machine).
+  process.env.LP_NUM_THREADS ??= '0';
   const xvfb = !process.env.DISPLAY && which('xvfb-run');
   if (xvfb) run('xvfb-run', ['-a', 'vitest', 'run']);
   else run('vitest', ['run']);
