@@ -1,15 +1,9 @@
-import { availableParallelism, getPriority, setPriority } from 'node:os';
-import { defineConfig, type Plugin } from 'vitest/config';
+import { availableParallelism } from 'node:os';
+import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** Vite's default server conditions, with `source` first so tests import workspace packages from their TypeScript sources (no build needed). */
 const conditions = ['source', 'module', 'node', 'development|production'];
-
-/** Resolve workspace packages to their TypeScript sources, in Vite and in vitest's Node workers. */
-export const SOURCE_PACKAGES = {
-  resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['source'] } },
-} as const;
 
 /**
  * No test is timed: a slow or busy machine must never fail one. The limits only end a hang, far
@@ -27,34 +21,15 @@ export const NO_WALL_CLOCK_LIMITS = { testTimeout: HANG_LIMIT_MS, hookTimeout: H
  */
 export const TEST_WORKERS = { maxWorkers: Math.max(2, availableParallelism() - 1) } as const;
 
-/** The niceness of CPU-bound test runs: below the software-GPU suites, above nothing else. */
-const CPU_SUITE_NICENESS = 10;
-
 /**
- * Lowers the test run's scheduling priority (its workers inherit it). The software-GPU suites
- * (gpu.js on llvmpipe, SwiftShader and Dawn; the playground in Chromium) wait on one thread per
- * draw, and a busy machine shares its cores per thread: beside a dozen multi-threaded CPU-bound
- * runs they got a tenth of their speed and finished minutes after everything else. At lower
- * priority the CPU-bound runs fill the cores those suites leave idle.
- */
-function yieldToSoftwareGpuSuites(): Plugin {
-  return {
-    name: 'backprop:yield-to-software-gpu-suites',
-    configResolved() {
-      setPriority(Math.max(getPriority(), CPU_SUITE_NICENESS));
-    },
-  };
-}
-
-/**
- * The tests of a package that runs on the CPU. Its test files share one module graph per worker
- * (`isolate: false`): importing core and the packages above it once per worker instead of once
- * per file takes a third off most packages' test time. Packages whose test files register or
- * switch the process-wide backend keep files apart with {@link ISOLATED_FILES}.
+ * A package's test files share one module graph per worker (`isolate: false`): importing core and
+ * the packages above it once per worker instead of once per file takes a third off most packages'
+ * test time. Packages whose test files register or switch the process-wide backend keep files
+ * apart with {@link ISOLATED_FILES}.
  */
 export default defineConfig({
-  ...SOURCE_PACKAGES,
-  plugins: [yieldToSoftwareGpuSuites()],
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['source'] } },
   test: { ...NO_WALL_CLOCK_LIMITS, ...TEST_WORKERS, isolate: false },
 });
 
