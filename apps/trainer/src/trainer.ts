@@ -3,10 +3,8 @@ import {
   fromArray,
   Generator,
   type GeneratorState,
-  getRngState,
   manualSeed,
   noGrad,
-  setRngState,
   type Tensor,
   tidy,
 } from '@backprop/core';
@@ -21,14 +19,22 @@ import {
   type LRScheduler,
   MultiStepLR,
   type Optimizer,
-  type OptimizerStateDict,
   RMSprop,
   SGD,
 } from '@backprop/optim';
+import {
+  accuracyMetric,
+  type Callback,
+  type EpochLogs,
+  type FitState,
+  fit,
+  ProgressCallback,
+  type ProgressStream,
+  SaveState,
+} from '@backprop/train';
 import type { TrainConfig } from './config.js';
 import type { LoadedData } from './datasets.js';
 import { buildModel, lossOf, type ModelConfig, probabilitiesOf } from './model.js';
-import type { Progress } from './progress.js';
 
 /** One row of the per-epoch table and of `metrics.jsonl`. */
 export interface EpochMetrics {
@@ -45,9 +51,10 @@ export interface EpochMetrics {
 }
 
 /**
- * Where a run stands, saved in checkpoints. The generator states make resuming exact: the
- * loader's state is the one at the start of the current epoch, so its shuffled order can be drawn
- * again and the finished batches skipped; the augmentation generator's is the current one.
+ * Where a run stands, saved in checkpoints: `fit`'s resumable state (the generator states make
+ * resuming exact: the loader's is the one at the start of the current epoch, so `fit` draws its
+ * shuffled order again and skips the finished batches; the augmentation generator's is the
+ * current one) and the trainer's timings.
  */
 export interface TrainProgress {
   /** Finished epochs. */
@@ -77,15 +84,14 @@ export interface EvalResult {
   readonly confusion: number[][];
 }
 
-/** Everything a resumed run needs besides the weights (read from a checkpoint). */
+/** Everything a resumed run needs (read from a checkpoint). */
 export interface ResumeState {
   readonly progress: TrainProgress;
   readonly history: readonly EpochMetrics[];
-  readonly optimizer: OptimizerStateDict;
   /** The scheduler's step count when it was saved. */
   readonly schedulerSteps: number;
-  readonly globalRng: GeneratorState;
-  readonly loadWeights: (model: Sequential) => void;
+  /** What `fit` restores: weights, optimizer, generators, the current epoch's batches and sums. */
+  readonly fit: FitState;
 }
 
 /**
@@ -166,11 +172,6 @@ function imageShapeOf(data: LoadedData): [number, number] {
   return [shape[0], shape[1]];
 }
 
-/** Lets the event loop run (a SIGINT handler, stream writes) between synchronous batches. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /**
  * Evaluates `model` on `data` in batches without recording gradients: mean loss, accuracy,
  * predicted classes, probabilities and the confusion matrix.
@@ -219,19 +220,37 @@ export async function evaluate(
   };
 }
 
-/** How `train` reports and when it stops early. */
+/** How `train` reports, saves and stops early. */
 export interface TrainHooks {
-  readonly progress: Progress;
-  /** Asked between batches; true ends the run early (Ctrl-C), leaving it resumable. */
-  readonly shouldStop: () => boolean;
-  /** Called after each epoch's evaluation, e.g. to save a checkpoint and print a table row. */
+  /** Where the live progress goes (none when absent). */
+  readonly progress?: ProgressStream;
+  /** Aborting ends the run after the current batch (Ctrl-C), leaving it resumable. */
+  readonly signal: AbortSignal;
+  /**
+   * Saves the checkpoint of `state`, after every epoch and when the run stops early;
+   * `run.progress` and `run.history` already describe it.
+   */
+  readonly save: (state: FitState) => Promise<void>;
+  /** Called after each epoch's evaluation and save, e.g. to print a table row. */
   readonly afterEpoch: (metrics: EpochMetrics) => Promise<void> | void;
 }
 
+/** A training batch as the loader collates it. */
+interface Batch {
+  readonly x: Tensor;
+  readonly y: Tensor;
+}
+
+/** A history row as `fit` keeps it, for a resumed run's `FitState`. */
+export function fitLogsOf(m: EpochMetrics): EpochLogs {
+  return { epoch: m.epoch, loss: m.trainLoss, accuracy: m.trainAccuracy, lr: m.lr };
+}
+
 /**
- * A training run: model, optimizer, schedule, the loader's shuffling and the augmentation's
- * randomness, and the progress and history that checkpoints save. A run restored from a
- * checkpoint continues bit for bit as the uninterrupted run would have (on the same backend).
+ * A training run over `fit` from @backprop/train: model, optimizer, schedule, the loader's
+ * shuffling and the augmentation's randomness, and the progress and history that checkpoints
+ * save. A run restored from a checkpoint continues bit for bit as the uninterrupted run would
+ * have (on the same backend), also from the middle of an epoch.
  */
 export class TrainingRun {
   readonly model: Sequential;
@@ -239,9 +258,11 @@ export class TrainingRun {
   readonly scheduler: LRScheduler | null;
   readonly modelConfig: ModelConfig;
   readonly history: EpochMetrics[];
+  /** Where the run stands as of its last checkpoint (or its start). */
   readonly progress: TrainProgress;
-  private readonly loader: DataLoader<number>;
+  private readonly loader: DataLoader<number, Batch>;
   private readonly augment: Generator;
+  private readonly resume: FitState | undefined;
 
   /** Starts a run (`resume` absent) or restores one from a checkpoint's state. */
   constructor(
@@ -250,24 +271,28 @@ export class TrainingRun {
     resume?: ResumeState,
   ) {
     this.modelConfig = modelConfigFor(config, data);
-    // One seed decides the initial weights, as in the uninterrupted run; loaded weights replace them.
+    // One seed decides the initial weights, as in the uninterrupted run; `fit` loads a resumed
+    // run's weights over them.
     manualSeed(config.seed);
     this.model = buildModel(this.modelConfig);
     // The loader draws each epoch's shuffled order; `batch` builds the batches (with augmentation).
-    const samples = data.train.numSamples;
     this.loader = new DataLoader(
-      { length: samples, get: (i: number) => i },
+      { length: data.train.numSamples, get: (i: number) => i },
       {
         batchSize: config.batchSize,
         shuffle: true,
         generator: new Generator(deriveSeed(config.seed, 1)),
+        collate: (indices: number[]) => this.batch(indices),
       },
     );
     this.augment = new Generator(deriveSeed(config.seed, 2));
     this.optimizer = createOptimizer(config, this.model.parameters());
     const totalSteps = config.epochs * this.loader.len();
+    // A schedule rebuilt mid-run reads the base rate from the optimizer's state, so that comes first.
+    if (resume !== undefined) this.optimizer.loadStateDict(resume.fit.optimizer);
+    this.scheduler = createScheduler(config, this.optimizer, totalSteps, (resume?.schedulerSteps ?? 0) - 1);
     if (resume === undefined) {
-      this.scheduler = createScheduler(config, this.optimizer, totalSteps);
+      this.resume = undefined;
       this.history = [];
       this.progress = {
         epoch: 0,
@@ -283,10 +308,13 @@ export class TrainingRun {
       };
       return;
     }
-    resume.loadWeights(this.model);
-    this.optimizer.loadStateDict(resume.optimizer);
-    this.scheduler = createScheduler(config, this.optimizer, totalSteps, resume.schedulerSteps - 1);
-    setRngState(resume.globalRng);
+    // The schedule rebuilt at its step (over the horizon a new --epochs may have moved) sets the
+    // rate, not the one saved in the optimizer's state, which `fit` loads again.
+    const { optimizer } = resume.fit;
+    this.resume = {
+      ...resume.fit,
+      optimizer: { ...optimizer, paramGroups: optimizer.paramGroups.map((g) => ({ ...g, lr: this.lr })) },
+    };
     this.augment.setState(resume.progress.augmentState);
     this.history = [...resume.history];
     this.progress = { ...resume.progress };
@@ -297,99 +325,91 @@ export class TrainingRun {
     return this.optimizer.paramGroups[0].lr;
   }
 
-  /** The generator states a checkpoint needs, read now. */
-  rngState(): { global: GeneratorState; augment: GeneratorState } {
-    return { global: getRngState(), augment: this.augment.getState() };
-  }
-
   /**
-   * Trains until `config.epochs` epochs are done or `hooks.shouldStop()` says to stop; returns
-   * which. Evaluates on the held-out part after every epoch.
+   * Trains with `fit` until `config.epochs` epochs are done or `hooks.signal` aborts; returns
+   * which. Evaluates on the held-out part after every epoch, then saves.
    */
   async train(hooks: TrainHooks): Promise<'finished' | 'interrupted'> {
-    const { config } = this;
-    const p = this.progress;
-    while (p.epoch < config.epochs) {
-      this.loader.generator.setState(p.loaderState);
-      const batches = this.loader.batchIndices();
-      const nextLoaderState = this.loader.generator.getState();
-      hooks.progress.start(p.epoch + 1, config.epochs, batches.length, p.batchInEpoch);
-      const seenBefore = p.seen;
-      let last = performance.now();
-      for (let b = p.batchInEpoch; b < batches.length; b++) {
-        if (hooks.shouldStop()) {
-          p.augmentState = this.augment.getState();
-          hooks.progress.end();
-          return 'interrupted';
-        }
-        const [lossT, correctT] = this.step(batches[b]);
-        const loss = (await lossT.data())[0];
-        const correct = (await correctT.data())[0];
-        dispose(lossT, correctT);
-        p.lossSum += loss * batches[b].length;
-        p.correct += correct;
-        p.seen += batches[b].length;
-        p.batchInEpoch = b + 1;
-        p.step++;
-        const now = performance.now();
-        p.epochSeconds += (now - last) / 1000;
-        p.trainSeconds += (now - last) / 1000;
-        hooks.progress.update(b + 1, p.seen - seenBefore, p.lossSum / p.seen);
-        await yieldToEventLoop();
-        last = performance.now();
-      }
-      hooks.progress.end();
-      const held = await evaluate(this.model, this.modelConfig, this.data.test);
-      const metrics: EpochMetrics = {
-        epoch: p.epoch + 1,
-        trainLoss: p.lossSum / p.seen,
-        trainAccuracy: p.correct / p.seen,
-        testLoss: held.loss,
-        testAccuracy: held.accuracy,
-        lr: this.lr,
-        seconds: p.epochSeconds,
-        samplesPerSecond: p.seen / p.epochSeconds,
-      };
-      this.history.push(metrics);
-      Object.assign(p, {
-        epoch: p.epoch + 1,
-        batchInEpoch: 0,
-        lossSum: 0,
-        correct: 0,
-        seen: 0,
-        epochSeconds: 0,
-        loaderState: nextLoaderState,
-        augmentState: this.augment.getState(),
-      });
-      await hooks.afterEpoch(metrics);
-    }
-    return 'finished';
+    const { config, progress: p } = this;
+    const samples = this.data.train.numSamples;
+    let batchStarted = 0;
+    const recorder: Callback = {
+      onBatchBegin: () => {
+        batchStarted = performance.now();
+      },
+      onBatchEnd: () => {
+        const seconds = (performance.now() - batchStarted) / 1000;
+        p.epochSeconds += seconds;
+        p.trainSeconds += seconds;
+      },
+      onEpochEnd: async (epoch, logs) => {
+        const held = await evaluate(this.model, this.modelConfig, this.data.test);
+        this.history.push({
+          epoch,
+          trainLoss: logs.loss,
+          // fit averages the batches' accuracies; counted back in whole samples the figure is
+          // exact, and the same however the epoch was split between sessions.
+          trainAccuracy: Math.round(logs.accuracy * samples) / samples,
+          testLoss: held.loss,
+          testAccuracy: held.accuracy,
+          lr: this.lr,
+          seconds: p.epochSeconds,
+          samplesPerSecond: samples / p.epochSeconds,
+        });
+        p.epochSeconds = 0;
+      },
+    };
+    const saver = new SaveState({
+      save: async (state) => {
+        this.record(state);
+        await hooks.save(state);
+      },
+    });
+    const reporter: Callback = {
+      onEpochEnd: () => hooks.afterEpoch(this.history[this.history.length - 1]),
+    };
+    const { scheduler } = this;
+    const result = await fit(this.model, {
+      train: this.loader,
+      loss: (logits, y) => lossOf(config.loss, logits, y),
+      optimizer: this.optimizer,
+      ...(scheduler === null ? {} : { scheduler, schedulerInterval: 'batch' as const }),
+      epochs: config.epochs,
+      metrics: { accuracy: accuracyMetric },
+      callbacks: [
+        ...(hooks.progress ? [new ProgressCallback({ stream: hooks.progress, epochLines: false })] : []),
+        recorder,
+        saver,
+        reporter,
+      ],
+      signal: hooks.signal,
+      resume: this.resume,
+    });
+    return result.stopReason !== undefined && p.epoch < config.epochs ? 'interrupted' : 'finished';
   }
 
-  /** One optimizer step on the samples `indices`; returns the batch's mean loss and correct count. */
-  private step(indices: Int32Array): [Tensor, Tensor] {
-    const { x, y } = this.batch(indices);
-    const m = indices.length;
-    const out = tidy((): [Tensor, Tensor] => {
-      const xs = fromArray(x, [m, this.data.train.numFeatures]);
-      const ys = fromArray(y, [m], { dtype: 'int32' });
-      const logits = this.model.call(xs);
-      const l = lossOf(this.config.loss, logits, ys);
-      this.optimizer.zeroGrad();
-      l.backward();
-      this.optimizer.step();
-      return [l.detach(), logits.argmax(-1).eq(ys).cast('float32').sum()];
+  /** Takes `fit`'s state into `progress`, as the checkpoint about to be written holds it. */
+  private record(state: FitState): void {
+    const sums = state.epochSums;
+    Object.assign(this.progress, {
+      epoch: state.epoch,
+      step: state.step,
+      batchInEpoch: state.batchInEpoch,
+      lossSum: sums.loss,
+      // The sum of the batches' accuracies × sizes is the count of correct samples.
+      correct: Math.round(sums.metrics.accuracy ?? 0),
+      seen: sums.seen,
+      loaderState: state.loaderRng,
+      augmentState: this.augment.getState(),
     });
-    this.scheduler?.step();
-    return out;
   }
 
   /**
-   * The batch's inputs and labels in host memory; with augmentation each image is shifted by a
-   * random offset of up to `augment` pixels in each direction (zeros shifted in), which makes
-   * 8,000 digits behave like many more and is what lifts a 784-128-10 MLP past 96%.
+   * The batch of the samples `indices`; with augmentation each image is shifted by a random
+   * offset of up to `augment` pixels in each direction (zeros shifted in), which makes 8,000
+   * digits behave like many more and is what lifts a 784-128-10 MLP past 96%.
    */
-  private batch(indices: Int32Array): { x: Float32Array; y: Int32Array } {
+  private batch(indices: readonly number[]): Batch {
     const train = this.data.train;
     const d = train.numFeatures;
     const x = new Float32Array(indices.length * d);
@@ -412,6 +432,9 @@ export class TrainingRun {
         for (let c = Math.max(0, dx); c < Math.min(w, w + dx); c++) x[to + c] = source[from + c - dx];
       }
     });
-    return { x, y };
+    return {
+      x: fromArray(x, [indices.length, d]),
+      y: fromArray(y, [indices.length], { dtype: 'int32' }),
+    };
   }
 }

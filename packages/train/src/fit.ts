@@ -15,7 +15,7 @@ import type { Callback, EpochLogs, FitContext, Logs } from './callbacks/callback
 import { LRSchedulerCallback, type SchedulerInterval } from './callbacks/lr-scheduler.js';
 import { evaluate } from './evaluate.js';
 import type { Metric } from './metrics.js';
-import { type FitState, hostWeights, weightTensors } from './state.js';
+import { type FitState, hostWeights, NO_SUMS, weightTensors } from './state.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: any module that maps a tensor to a tensor
 type AnyModel = Module<any, Tensor>;
@@ -40,7 +40,10 @@ export interface FitOptions<T, B> {
   readonly callbacks?: readonly Callback[];
   /** Aborting ends the run after the current batch; `fit` resolves with the finished epochs. */
   readonly signal?: AbortSignal;
-  /** Continue a run from a checkpoint's state (`decodeFitState`, `loadFitCheckpoint`). */
+  /**
+   * Continue a run from a checkpoint's state (`decodeFitState`, `loadFitCheckpoint`, or a state
+   * {@link SaveState} handed out), after a finished epoch or in the middle of one.
+   */
   readonly resume?: FitState;
   /** Splits a batch into input and target when it is not `[input, target]` or `{ x, y }`. */
   readonly unpack?: Unpack<B>;
@@ -74,9 +77,24 @@ function checkOptions<T, B>(options: FitOptions<T, B>): void {
     if (name === 'loss' || name === 'lr' || name === 'epoch' || name.startsWith('val_'))
       throw new ArgumentError(`fit: metric name '${name}' is reserved for fit's own logs`);
   }
-  if (options.resume !== undefined && options.resume.epoch > epochs)
+  const r = options.resume;
+  if (r === undefined) return;
+  if (r.epoch > epochs)
+    throw new ArgumentError(`fit: the resumed run has done ${r.epoch} epochs, more than epochs = ${epochs}`);
+  if (r.batchInEpoch === 0) return;
+  if (!Number.isInteger(r.batchInEpoch) || r.batchInEpoch < 0 || r.batchInEpoch > train.len())
     throw new ArgumentError(
-      `fit: the resumed run has done ${options.resume.epoch} epochs, more than epochs = ${epochs}`,
+      `fit: the resumed state has finished ${r.batchInEpoch} batches of epoch ${r.epoch + 1}; expected an integer from 0 to ${train.len()} (the loader's batches per epoch)`,
+    );
+  if (r.epoch === epochs)
+    throw new ArgumentError(
+      `fit: the resumed state is inside epoch ${r.epoch + 1}, beyond epochs = ${epochs}`,
+    );
+  const expected = Object.keys(options.metrics ?? {}).sort();
+  const saved = Object.keys(r.epochSums.metrics).sort();
+  if (expected.join() !== saved.join())
+    throw new ArgumentError(
+      `fit: the resumed epoch has sums for the metrics [${saved.join(', ')}], but fit was given [${expected.join(', ')}]`,
     );
 }
 
@@ -87,7 +105,8 @@ function checkOptions<T, B>(options: FitOptions<T, B>): void {
  * step. Works on any backend (values are read with `await data()`). A run resumed from a
  * checkpoint's state continues bit for bit as the uninterrupted run would have on the same
  * backend: the state holds the weights, the optimizer, the scheduler, the global generator and
- * the training loader's generator.
+ * the training loader's generator, and in the middle of an epoch the finished batches and their
+ * running sums (the epoch's order is drawn again and those batches skipped).
  * @example
  * const { history } = await fit(model, {
  *   train: new DataLoader(trainSet, { batchSize: 64, shuffle: true, seed: 1 }),
@@ -113,6 +132,10 @@ export async function fit<T, B>(model: AnyModel, options: FitOptions<T, B>): Pro
   const history: EpochLogs[] = [];
   let step = 0;
   let finished = 0;
+  // The epoch in progress: its finished batches and their size-weighted sums (loss, then metrics).
+  let batchInEpoch = 0;
+  const sums = new Float64Array(1 + metrics.length);
+  let seen = 0;
   if (options.resume !== undefined) {
     const r = options.resume;
     const weights = weightTensors(r.weights);
@@ -128,20 +151,38 @@ export async function fit<T, B>(model: AnyModel, options: FitOptions<T, B>): Pro
     history.push(...r.history);
     step = r.step;
     finished = r.epoch;
+    batchInEpoch = r.batchInEpoch;
+    if (batchInEpoch > 0) {
+      seen = r.epochSums.seen;
+      sums[0] = r.epochSums.loss;
+      metrics.forEach(([name], i) => {
+        sums[i + 1] = r.epochSums.metrics[name];
+      });
+    }
   }
   // The loader's generator as it stands before an epoch draws its order: what a resume restores.
   let loaderRng: GeneratorState = train.generator.getState();
-  const context: FitContext = {
+  const context: FitContext & { firstBatch: number } = {
     model,
     optimizer,
     epochs,
     batches: train.len(),
+    firstBatch: 0,
     history,
     stopTraining: false,
     stopReason: undefined,
     state: async () => ({
       epoch: finished,
       step,
+      batchInEpoch,
+      epochSums:
+        batchInEpoch === 0
+          ? NO_SUMS
+          : {
+              seen,
+              loss: sums[0],
+              metrics: Object.fromEntries(metrics.map(([name], i) => [name, sums[i + 1]])),
+            },
       history: history.map((h) => ({ ...h })),
       weights: await hostWeights(model.stateDict()),
       optimizer: await optimizer.stateDictAsync({ typedArrays: true }),
@@ -162,12 +203,12 @@ export async function fit<T, B>(model: AnyModel, options: FitOptions<T, B>): Pro
     for (const cb of callbacks) await cb.onTrainBegin?.(context);
     while (finished < epochs && !context.stopTraining) {
       const epoch = finished + 1;
+      context.firstBatch = batchInEpoch;
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, context);
+      // A resumed epoch draws the same order again (the generator stood before it) and skips ahead.
       const batches = train.batchIndices();
-      const sums = new Float64Array(1 + metrics.length);
-      let seen = 0;
       let lastLr = optimizer.paramGroups[0].lr;
-      for (let b = 0; b < batches.length && !context.stopTraining; b++) {
+      for (let b = batchInEpoch; b < batches.length && !context.stopTraining; b++) {
         for (const cb of callbacks) await cb.onBatchBegin?.(b, context);
         lastLr = optimizer.paramGroups[0].lr;
         const [values, size] = tidy((): [Tensor[], number] => {
@@ -189,12 +230,14 @@ export async function fit<T, B>(model: AnyModel, options: FitOptions<T, B>): Pro
         }
         dispose(values);
         seen += size;
+        batchInEpoch = b + 1;
         batchLogs.meanLoss = sums[0] / seen;
         for (const cb of callbacks) await cb.onBatchEnd?.(b, batchLogs, context);
         await yieldToEventLoop();
       }
-      // An epoch cut short (aborted, or stopped in a batch hook) is not logged: resume redoes it.
-      if (seen < batches.reduce((n, indices) => n + indices.length, 0)) break;
+      // An epoch cut short (aborted, or stopped in a batch hook) is not logged; `state()` holds
+      // where it stands, so a resume finishes it.
+      if (batchInEpoch < batches.length) break;
       const logs: EpochLogs = { epoch, loss: sums[0] / seen };
       metrics.forEach(([name], i) => {
         logs[name] = sums[i + 1] / seen;
@@ -212,6 +255,9 @@ export async function fit<T, B>(model: AnyModel, options: FitOptions<T, B>): Pro
       history.push(logs);
       finished = epoch;
       loaderRng = train.generator.getState();
+      batchInEpoch = 0;
+      sums.fill(0);
+      seen = 0;
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, context);
     }
     for (const cb of callbacks) await cb.onTrainEnd?.(context);

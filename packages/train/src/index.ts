@@ -15,6 +15,7 @@ export {
 export { MetricsLogger, type MetricsLoggerOptions } from './callbacks/metrics-logger.js';
 export { formatLogs, ProgressCallback, type ProgressOptions } from './callbacks/progress.js';
 export { formatDuration, Progress, type ProgressStream } from './callbacks/progress-bar.js';
+export { SaveState, type SaveStateOptions } from './callbacks/save-state.js';
 export { type EvaluateOptions, evaluate, predict } from './evaluate.js';
 export { type FitOptions, type FitResult, fit } from './fit.js';
 export { accuracyMetric, type Metric } from './metrics.js';
@@ -50,4 +51,4 @@ export {
   type TensorDict,
   toPyTorchName,
 } from './safetensors/state-dict.js';
-export { decodeFitState, encodeFitState, type FitState } from './state.js';
+export { decodeFitState, type EpochSums, encodeFitState, type FitState, NO_SUMS } from './state.js';

@@ -13,15 +13,38 @@ import {
 import { readInt32 } from './safetensors/state-dict.js';
 
 /**
- * Everything a run needs to continue exactly where it stood after a finished epoch: weights,
- * optimizer and scheduler state, the global generator (dropout, initialisation) and the training
- * loader's generator (its next shuffled order), and the history. `fit({ resume })` takes it.
+ * Sums over the finished batches of an epoch in progress, each batch's mean weighted by its size,
+ * so that an epoch interrupted and resumed reports the same means as one run straight through.
+ */
+export interface EpochSums {
+  /** Samples in the finished batches. */
+  readonly seen: number;
+  /** Σ batch mean loss × batch size. */
+  readonly loss: number;
+  /** Σ batch metric × batch size, by metric name. */
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+/** The sums of an epoch that has not begun. */
+export const NO_SUMS: EpochSums = { seen: 0, loss: 0, metrics: {} };
+
+/**
+ * Everything a run needs to continue exactly where it stood, after a finished epoch or in the
+ * middle of one: weights, optimizer and scheduler state, the global generator (dropout,
+ * initialisation), the training loader's generator as it stood before the current epoch drew its
+ * shuffled order, how many of that epoch's batches are done and their running sums, and the
+ * history. `fit({ resume })` takes it: it draws the epoch's order again and skips the finished
+ * batches.
  */
 export interface FitState {
   /** Finished epochs. */
   readonly epoch: number;
   /** Optimizer steps taken. */
   readonly step: number;
+  /** Finished batches of epoch `epoch + 1` (0 at an epoch boundary). */
+  readonly batchInEpoch: number;
+  /** Running sums over those batches ({@link NO_SUMS} at an epoch boundary). */
+  readonly epochSums: EpochSums;
   readonly history: readonly EpochLogs[];
   /** The model's state dict in host memory. */
   readonly weights: Readonly<Record<string, TensorToWrite | IntTensorToWrite>>;
@@ -29,6 +52,7 @@ export interface FitState {
   readonly optimizer: OptimizerStateDict;
   readonly scheduler: SchedulerStateDict | null;
   readonly rng: GeneratorState;
+  /** The training loader's generator before the current epoch drew its order. */
   readonly loaderRng: GeneratorState;
 }
 
@@ -84,6 +108,8 @@ export function encodeFitState(state: FitState): Uint8Array {
     format: FORMAT,
     epoch: state.epoch,
     step: state.step,
+    batchInEpoch: state.batchInEpoch,
+    epochSums: state.epochSums,
     history: state.history,
     optimizer: { ...state.optimizer, state: optimizerState },
     scheduler: state.scheduler,
@@ -106,11 +132,32 @@ export function decodeFitState(bytes: Uint8Array): FitState {
   };
   if (meta.format !== FORMAT)
     throw new CheckpointError(`expected a '${FORMAT}' checkpoint, got format ${JSON.stringify(meta.format)}`);
-  for (const key of ['epoch', 'step'])
+  // Files from before mid-epoch resume have neither: they were written at epoch boundaries.
+  meta.batchInEpoch ??= 0;
+  meta.epochSums ??= NO_SUMS;
+  for (const key of ['epoch', 'step', 'batchInEpoch'])
     if (!Number.isSafeInteger(meta[key]) || (meta[key] as number) < 0)
       throw new CheckpointError(
         `checkpoint '${key}' must be a non-negative integer, got ${JSON.stringify(meta[key])}`,
       );
+  const sums = meta.epochSums as {
+    seen: number;
+    loss: number | null;
+    metrics: Record<string, number | null>;
+  };
+  if (
+    typeof sums !== 'object' ||
+    sums === null ||
+    !Number.isSafeInteger(sums.seen) ||
+    sums.seen < 0 ||
+    (typeof sums.loss !== 'number' && sums.loss !== null) ||
+    typeof sums.metrics !== 'object' ||
+    sums.metrics === null ||
+    Object.values(sums.metrics).some((v) => typeof v !== 'number' && v !== null)
+  )
+    throw new CheckpointError(
+      `checkpoint 'epochSums' must be { seen, loss, metrics } of numbers, got ${JSON.stringify(sums).slice(0, 80)}`,
+    );
   const weights: Record<string, TensorToWrite | IntTensorToWrite> = {};
   for (const [name, entry] of file.tensors) {
     if (!name.startsWith('model.')) continue;
@@ -139,6 +186,13 @@ export function decodeFitState(bytes: Uint8Array): FitState {
   return {
     epoch: meta.epoch as number,
     step: meta.step as number,
+    batchInEpoch: meta.batchInEpoch as number,
+    // JSON writes a diverged run's NaN sums as null.
+    epochSums: {
+      seen: sums.seen,
+      loss: sums.loss ?? Number.NaN,
+      metrics: Object.fromEntries(Object.entries(sums.metrics).map(([k, v]) => [k, v ?? Number.NaN])),
+    },
     history: meta.history as EpochLogs[],
     weights,
     optimizer: { ...meta.optimizer, state },

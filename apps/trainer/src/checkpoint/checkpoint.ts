@@ -1,35 +1,35 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromArray, type Tensor } from '@backprop/core';
 import type { Sequential } from '@backprop/nn';
 import type { OptimizerStateDict } from '@backprop/optim';
+import { type FitState, NO_SUMS } from '@backprop/train';
 import { buildModel } from '../model.js';
-import type { ResumeState, TrainingRun } from '../trainer.js';
-import { writeFileAtomic } from './atomic.js';
+import { fitLogsOf, type ResumeState, type TrainingRun } from '../trainer.js';
+import {
+  CHECKPOINT_FILE,
+  CHECKSUM_KEY,
+  checkpointProblem,
+  checksum,
+  readCheckpointBytes,
+  writeCheckpointFile,
+} from './file.js';
 import { type CheckpointMeta, checkMetadata } from './metadata.js';
 import {
   CheckpointError,
   decodeSafetensors,
-  encodeSafetensors,
+  type IntTensorToWrite,
   parseJsonObject,
   readFloat32,
   type SafetensorsFile,
   type TensorToWrite,
 } from './safetensors.js';
 
+export { CHECKPOINT_FILE } from './file.js';
 export type { CheckpointMeta, TensorRef } from './metadata.js';
 
-/** The checkpoint's file name inside a run folder. */
-export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 /** The value of `__metadata__["backprop-trainer"]`, the format version of the JSON metadata. */
 const FORMAT_VERSION = '1';
-/**
- * The `__metadata__` key of the checkpoint's checksum: SHA-256 (hex) of the `checkpoint` JSON's
- * UTF-8 bytes followed by the tensor data, so a flipped bit in either is caught. Checkpoints
- * written before it existed have none and are read without the check.
- */
-const CHECKSUM_KEY = 'sha256';
 /** Every key a trainer checkpoint's `__metadata__` may have. */
 const METADATA_KEYS: readonly string[] = ['backprop-trainer', 'checkpoint', CHECKSUM_KEY];
 
@@ -56,16 +56,16 @@ export function checkpointPath(pathOrFolder: string): string {
 }
 
 /**
- * Saves a run's checkpoint atomically: weights as `model.NAME` (float32, the layout other tools
- * read), optimizer buffers as `optimizer.INDEX.NAME`, the rest as JSON metadata. A crash while
- * saving leaves the previous checkpoint intact.
+ * Saves a run's checkpoint atomically from `fit`'s state: weights as `model.NAME` (float32, the
+ * layout other tools read), optimizer buffers as `optimizer.INDEX.NAME`, the rest (with the run's
+ * progress and history) as JSON metadata. A crash while saving leaves the previous checkpoint
+ * intact.
  */
-export async function saveCheckpoint(path: string, run: TrainingRun): Promise<void> {
-  const tensors: Record<string, TensorToWrite> = {};
-  for (const [name, t] of Object.entries(run.model.stateDict())) tensors[`model.${name}`] = await float32(t);
-  const optimizer = await run.optimizer.stateDictAsync({ typedArrays: true });
+export async function saveCheckpoint(path: string, run: TrainingRun, fit: FitState): Promise<void> {
+  const tensors: Record<string, TensorToWrite | IntTensorToWrite> = {};
+  for (const [name, w] of Object.entries(fit.weights)) tensors[`model.${name}`] = w;
   const state: CheckpointMeta['optimizer']['state'] = {};
-  for (const [index, entry] of Object.entries(optimizer.state)) {
+  for (const [index, entry] of Object.entries(fit.optimizer.state)) {
     state[index] = {};
     for (const [name, value] of Object.entries(entry)) {
       if (typeof value === 'number') {
@@ -82,30 +82,13 @@ export async function saveCheckpoint(path: string, run: TrainingRun): Promise<vo
     config: run.config,
     model: run.modelConfig,
     input: run.data.input,
-    progress: { ...run.progress, augmentState: run.rngState().augment },
+    progress: { ...run.progress },
     history: run.history,
-    optimizer: { ...optimizer, state },
-    scheduler: run.scheduler?.stateDict() ?? null,
-    rng: { global: run.rngState().global },
+    optimizer: { ...fit.optimizer, state },
+    scheduler: fit.scheduler,
+    rng: { global: fit.rng },
   };
-  const json = JSON.stringify(meta);
-  const bytes = encodeSafetensors(
-    tensors,
-    { 'backprop-trainer': FORMAT_VERSION, checkpoint: json },
-    (data) => ({
-      [CHECKSUM_KEY]: checksum(json, data),
-    }),
-  );
-  writeFileAtomic(path, bytes);
-}
-
-/** SHA-256 (hex) of the metadata JSON's UTF-8 bytes followed by the tensor data. */
-function checksum(json: string, data: Uint8Array): string {
-  return createHash('sha256').update(json, 'utf8').update(data).digest('hex');
-}
-
-async function float32(t: Tensor): Promise<TensorToWrite> {
-  return { shape: [...t.shape], data: Float32Array.from(await t.data()) };
+  writeCheckpointFile(path, tensors, 'backprop-trainer', FORMAT_VERSION, JSON.stringify(meta));
 }
 
 /**
@@ -117,17 +100,8 @@ async function float32(t: Tensor): Promise<TensorToWrite> {
 export function readCheckpoint(pathOrFolder: string, options: ReadOptions = {}): Checkpoint {
   const path = checkpointPath(pathOrFolder);
   // One line whatever the cause: a damaged name or a JSON parser's excerpt may hold line breaks.
-  const problem = (why: string): CheckpointError =>
-    new CheckpointError(`checkpoint ${path}: ${why.replace(/[\r\n]+/g, ' ')}`);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT')
-      throw problem(`no such file (give a run folder holding ${CHECKPOINT_FILE}, or the file)`);
-    throw problem(`cannot read it: ${code ?? (e as Error).message}`);
-  }
+  const problem = checkpointProblem(path);
+  const bytes = readCheckpointBytes(path);
   try {
     const file = decodeSafetensors(bytes);
     const meta = readMeta(file);
@@ -174,6 +148,7 @@ function readMeta(file: SafetensorsFile): CheckpointMeta {
     );
   const json = file.metadata.checkpoint;
   if (json === undefined) throw new CheckpointError('its __metadata__ has no "checkpoint" entry');
+  // Checkpoints written before the checksum existed have none and are read without the check.
   const stored = file.metadata[CHECKSUM_KEY];
   if (stored !== undefined) {
     if (!/^[0-9a-f]{64}$/.test(stored))
@@ -250,13 +225,34 @@ function optimizerState(checkpoint: Checkpoint): OptimizerStateDict {
 /** The state to continue a run from this checkpoint (see `TrainingRun`). */
 export function resumeState(checkpoint: Checkpoint): ResumeState {
   const { meta } = checkpoint;
+  const p = meta.progress;
+  // The metadata's schema checked every weight's presence and shape against the model.
+  const weights: Record<string, TensorToWrite> = {};
+  for (const [key, entry] of checkpoint.file.tensors) {
+    if (key.startsWith('model.'))
+      weights[key.slice('model.'.length)] = {
+        shape: entry.shape,
+        data: checkpoint.values.get(key) as Float32Array,
+      };
+  }
   return {
-    progress: meta.progress,
+    progress: p,
     history: meta.history,
-    optimizer: optimizerState(checkpoint),
     schedulerSteps: typeof meta.scheduler?.lastEpoch === 'number' ? meta.scheduler.lastEpoch : 0,
-    globalRng: meta.rng.global,
-    loadWeights: (model) => loadWeights(checkpoint, model),
+    fit: {
+      epoch: p.epoch,
+      step: p.step,
+      batchInEpoch: p.batchInEpoch,
+      epochSums:
+        p.batchInEpoch === 0 ? NO_SUMS : { seen: p.seen, loss: p.lossSum, metrics: { accuracy: p.correct } },
+      history: meta.history.map(fitLogsOf),
+      weights,
+      optimizer: optimizerState(checkpoint),
+      // The run rebuilds the schedule at its step from its closed form (see `TrainingRun`).
+      scheduler: null,
+      rng: meta.rng.global,
+      loaderRng: p.loaderState,
+    },
   };
 }
 

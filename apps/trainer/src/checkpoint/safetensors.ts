@@ -4,6 +4,7 @@ export {
   decodeSafetensors,
   duplicateKey,
   encodeSafetensors,
+  type IntTensorToWrite,
   parseJsonObject,
   readFloat32,
   type SafetensorsDType,

@@ -1,29 +1,20 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs, UsageError } from '../args.js';
 import { useBackend } from '../backend.js';
 import { makeOutputFolder, writeFileAtomic } from '../checkpoint/atomic.js';
-import { CHECKPOINT_FILE, saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { resolveTrainConfig, TRAIN_OPTIONS } from '../config.js';
 import { loadData } from '../datasets.js';
 import { confusionText, formatLr, type Io, TextTable } from '../format.js';
+import { EXIT_INTERRUPTED, interruptOnSigint } from '../interrupt.js';
 import { describeModel } from '../model.js';
-import { formatDuration, Progress } from '../progress.js';
+import { formatDuration } from '../progress.js';
 import { decisionGrid, describeOptimizer, displayDataset, percent, runReport } from '../report/training.js';
+import { runFiles, writeMetrics } from '../run-folder.js';
 import { type EpochMetrics, evaluate, TrainingRun } from '../trainer.js';
 import { wordsTrainCommand } from '../words/command.js';
 import { isWordsRun } from '../words/config.js';
 import { helpText } from './help.js';
-
-/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), after it saved its checkpoint. */
-export const EXIT_INTERRUPTED = 130;
-
-/** File names inside a run folder. */
-export const RUN_FILES = {
-  checkpoint: CHECKPOINT_FILE,
-  metrics: 'metrics.jsonl',
-  report: 'report.html',
-} as const;
 
 /** `train`: trains a model from scratch into a new run folder. */
 export async function trainCommand(argv: readonly string[], io: Io): Promise<number> {
@@ -43,7 +34,7 @@ export async function trainCommand(argv: readonly string[], io: Io): Promise<num
       started,
     });
   const config = resolveTrainConfig(options);
-  if (existsSync(join(config.out, RUN_FILES.checkpoint))) {
+  if (existsSync(runFiles(config.out).checkpoint)) {
     throw new UsageError(
       `${config.out} already holds a checkpoint: continue it with 'backprop-trainer resume ${config.out}' or choose another --out`,
       'train',
@@ -67,7 +58,7 @@ export interface RunOutput {
 /**
  * Trains a new or resumed run to its planned epochs, saving a checkpoint and the metrics after
  * every epoch and the report at the end. Ctrl-C stops after the current batch, saves, and
- * returns `EXIT_INTERRUPTED`; the run can be resumed exactly.
+ * returns `EXIT_INTERRUPTED`; the run can be resumed exactly, from the middle of the epoch.
  */
 export async function runTraining(run: TrainingRun, io: Io, output: RunOutput): Promise<number> {
   const { config, data } = run;
@@ -76,11 +67,7 @@ export async function runTraining(run: TrainingRun, io: Io, output: RunOutput): 
     if (human) io.stdout.write(`${text}\n`);
   };
   makeOutputFolder(config.out);
-  const files = {
-    checkpoint: join(config.out, RUN_FILES.checkpoint),
-    metrics: join(config.out, RUN_FILES.metrics),
-    report: join(config.out, RUN_FILES.report),
-  };
+  const files = runFiles(config.out);
   const parameters = run.model.parameterCount();
   const resumed = run.progress.step > 0;
   say(
@@ -120,33 +107,23 @@ export async function runTraining(run: TrainingRun, io: Io, output: RunOutput): 
   say(table.head());
   for (const m of run.history) if (shown(m)) say(rowOf(m));
 
-  let stopRequested = false;
-  const onSigint = (): void => {
-    if (stopRequested) process.exit(EXIT_INTERRUPTED);
-    stopRequested = true;
-    io.stderr.write('\nStopping after this batch to save a checkpoint (Ctrl-C again quits without saving)\n');
-  };
-  process.on('SIGINT', onSigint);
-  const writeMetrics = (): void =>
-    writeFileAtomic(files.metrics, run.history.map((m) => `${JSON.stringify(m)}\n`).join(''));
+  const interrupt = interruptOnSigint(io);
   let outcome: 'finished' | 'interrupted';
   try {
     outcome = await run.train({
-      progress: new Progress(io.stderr, !output.json && !output.quiet),
-      shouldStop: () => stopRequested,
-      afterEpoch: async (m) => {
+      progress: human ? io.stderr : undefined,
+      signal: interrupt.signal,
+      save: async (state) => {
         // Checkpoint first: metrics.jsonl never lists an epoch the checkpoint does not hold.
-        await saveCheckpoint(files.checkpoint, run);
-        writeMetrics();
+        await saveCheckpoint(files.checkpoint, run, state);
+        writeMetrics(files.metrics, run.history);
+      },
+      afterEpoch: (m) => {
         if (shown(m)) say(rowOf(m));
       },
     });
   } finally {
-    process.off('SIGINT', onSigint);
-  }
-  if (outcome === 'interrupted') {
-    await saveCheckpoint(files.checkpoint, run);
-    writeMetrics();
+    interrupt.release();
   }
 
   const result = await evaluate(run.model, run.modelConfig, data.test);

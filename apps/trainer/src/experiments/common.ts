@@ -3,6 +3,7 @@ import { type ClassificationData, DataLoader, loadMnist } from '@backprop/data';
 import { crossEntropy } from '@backprop/losses';
 import { calculateGain, init, Linear, type Sequential } from '@backprop/nn';
 import type { Optimizer } from '@backprop/optim';
+import { type Callback, fit as fitModel } from '@backprop/train';
 import { buildModel } from '../model.js';
 import type { ReportSection } from '../report/html.js';
 import { deriveSeed, evaluate } from '../trainer.js';
@@ -107,9 +108,10 @@ export function seededMlp(seed: number, sizes: readonly number[], activation: st
 }
 
 /**
- * Trains `model` with cross-entropy for `epochs` epochs (shuffled with a generator derived from
- * `seed`, so every variant of an experiment sees the same batches) and measures the full
- * training loss and held-out accuracy after each. `afterEpoch` may return true to stop early.
+ * Trains `model` with cross-entropy for `epochs` epochs with `fit` from @backprop/train (shuffled
+ * with a generator derived from `seed`, so every variant of an experiment sees the same batches)
+ * and measures the full training loss and held-out accuracy after each. `afterEpoch` may return
+ * true to stop early.
  */
 export async function fit(
   model: Sequential,
@@ -126,7 +128,12 @@ export async function fit(
   const { train } = data;
   const loader = new DataLoader(
     { length: train.numSamples, get: (i: number) => i },
-    { batchSize: o.batchSize, shuffle: true, generator: new Generator(deriveSeed(o.seed, 1)) },
+    {
+      batchSize: o.batchSize,
+      shuffle: true,
+      generator: new Generator(deriveSeed(o.seed, 1)),
+      collate: (indices: number[]) => gatherBatch(train, indices),
+    },
   );
   const config = { outputSize: train.numClasses, loss: 'cross-entropy' } as const;
   const curve: Curve = {
@@ -140,25 +147,23 @@ export async function fit(
     curve.trainLoss.push((await evaluate(model, config, train)).loss);
     curve.testAccuracy.push((await evaluate(model, config, data.test)).accuracy);
   };
+  const recorder: Callback = {
+    onBatchEnd: (_batch, logs) => {
+      curve.batchLoss.push(logs.loss);
+    },
+    onEpochEnd: async (epoch, _logs, run) => {
+      await measure();
+      if (await o.afterEpoch?.(epoch, curve)) run.stopTraining = true;
+    },
+  };
   await measure();
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
-    for (const indices of loader.batchIndices()) {
-      const loss = tidy(() => {
-        const [x, y] = gatherBatch(train, indices);
-        optimizer.zeroGrad();
-        const l = crossEntropy(model.call(x), y);
-        l.backward();
-        optimizer.step();
-        return l.detach();
-      });
-      curve.batchLoss.push((await loss.data())[0]);
-      loss.dispose();
-    }
-    await measure();
-    if (await o.afterEpoch?.(epoch, curve)) break;
-    // Let progress lines out between epochs.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  await fitModel(model, {
+    train: loader,
+    loss: crossEntropy,
+    optimizer,
+    epochs: o.epochs,
+    callbacks: [recorder],
+  });
   optimizer.zeroGrad();
   return { ...curve, seconds: (performance.now() - started) / 1000 };
 }

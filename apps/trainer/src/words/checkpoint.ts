@@ -1,12 +1,15 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { fromArray, type Tensor } from '@backprop/core';
-import { writeFileAtomic } from '../checkpoint/atomic.js';
 import { checkpointPath } from '../checkpoint/checkpoint.js';
+import {
+  CHECKSUM_KEY,
+  checkpointProblem,
+  checksum,
+  readCheckpointBytes,
+  writeCheckpointFile,
+} from '../checkpoint/file.js';
 import {
   CheckpointError,
   decodeSafetensors,
-  encodeSafetensors,
   parseJsonObject,
   readFloat32,
   type TensorToWrite,
@@ -36,7 +39,6 @@ import type { WordsEpoch, WordsRun } from './run.js';
 /** The `__metadata__` key (and format version) that marks a words language-model checkpoint. */
 export const WORDS_CHECKPOINT_KEY = 'backprop-trainer-words';
 const FORMAT_VERSION = '1';
-const CHECKSUM_KEY = 'sha256';
 const METADATA_KEYS: readonly string[] = [WORDS_CHECKPOINT_KEY, 'checkpoint', CHECKSUM_KEY];
 
 /** The JSON metadata of a words checkpoint: how to rebuild the model, and what the run measured. */
@@ -108,11 +110,6 @@ const META = object({
   trainSeconds: positive,
 });
 
-/** SHA-256 (hex) of the metadata JSON's UTF-8 bytes followed by the tensor data. */
-function checksum(json: string, data: Uint8Array): string {
-  return createHash('sha256').update(json, 'utf8').update(data).digest('hex');
-}
-
 /** Saves a words run atomically: weights as `model.NAME` (float32), the rest as JSON metadata. */
 export async function saveWordsCheckpoint(path: string, run: WordsRun): Promise<void> {
   const tensors: Record<string, TensorToWrite> = {};
@@ -127,15 +124,7 @@ export async function saveWordsCheckpoint(path: string, run: WordsRun): Promise<
     bigramLoss: run.bigramLoss,
     trainSeconds: run.trainSeconds,
   };
-  const json = JSON.stringify(meta);
-  const bytes = encodeSafetensors(
-    tensors,
-    { [WORDS_CHECKPOINT_KEY]: FORMAT_VERSION, checkpoint: json },
-    (data) => ({
-      [CHECKSUM_KEY]: checksum(json, data),
-    }),
-  );
-  writeFileAtomic(path, bytes);
+  writeCheckpointFile(path, tensors, WORDS_CHECKPOINT_KEY, FORMAT_VERSION, JSON.stringify(meta));
 }
 
 /** A words checkpoint read back: its metadata and the model with its weights loaded. */
@@ -152,19 +141,8 @@ export interface WordsCheckpoint {
  */
 export function readWordsCheckpoint(pathOrFolder: string): WordsCheckpoint {
   const path = checkpointPath(pathOrFolder);
-  const problem = (why: string): CheckpointError =>
-    new CheckpointError(`checkpoint ${path}: ${why.replace(/[\r\n]+/g, ' ')}`);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw problem(
-      code === 'ENOENT'
-        ? 'no such file (give a run folder holding checkpoint.safetensors, or the file)'
-        : `cannot read it: ${code}`,
-    );
-  }
+  const problem = checkpointProblem(path);
+  const bytes = readCheckpointBytes(path);
   try {
     const file = decodeSafetensors(bytes);
     const version = file.metadata[WORDS_CHECKPOINT_KEY];

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { UsageError } from '../args.js';
 import { useBackend } from '../backend.js';
 import { makeOutputFolder, writeFileAtomic } from '../checkpoint/atomic.js';
-import { CHECKPOINT_FILE } from '../checkpoint/checkpoint.js';
 import { formatLr, type Io, TextTable } from '../format.js';
+import { EXIT_INTERRUPTED, interruptOnSigint } from '../interrupt.js';
 import { formatDuration } from '../progress.js';
+import { runFiles, writeMetrics } from '../run-folder.js';
 import { saveWordsCheckpoint } from './checkpoint.js';
 import { resolveWordsConfig } from './config.js';
 import { describeLanguageModel } from './models.js';
@@ -13,8 +13,6 @@ import { relative, wordsReport } from './report.js';
 import { trainWords, type WordsEpoch } from './run.js';
 import { sampleWords } from './sample.js';
 
-/** Exit code of a run stopped by Ctrl-C (128 + SIGINT), after it saved its checkpoint. */
-const EXIT_INTERRUPTED = 130;
 /** Samples the report and the summary show: drawn at temperature 1 with the run's seed. */
 const REPORT_SAMPLES = 20;
 
@@ -39,11 +37,7 @@ export async function wordsTrainCommand(
   output: WordsOutput,
 ): Promise<number> {
   const config = resolveWordsConfig(options);
-  const files = {
-    checkpoint: join(config.out, CHECKPOINT_FILE),
-    metrics: join(config.out, 'metrics.jsonl'),
-    report: join(config.out, 'report.html'),
-  };
+  const files = runFiles(config.out);
   if (existsSync(files.checkpoint))
     throw new UsageError(`${config.out} already holds a checkpoint: choose another --out`, 'train');
   makeOutputFolder(config.out);
@@ -56,22 +50,16 @@ export async function wordsTrainCommand(
     ['epoch', 'train loss', 'held-out loss', 'vs bigram', 'lr', 'time'],
     [5, 10, 13, 9, 8, 6],
   );
-  const abort = new AbortController();
-  const onSigint = (): void => {
-    if (abort.signal.aborted) process.exit(EXIT_INTERRUPTED);
-    abort.abort();
-    io.stderr.write('\nStopping after this batch to save a checkpoint (Ctrl-C again quits without saving)\n');
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = interruptOnSigint(io);
   let run: Awaited<ReturnType<typeof trainWords>>;
   try {
     run = await trainWords(config, {
       words: output.words,
       progress: human ? io.stderr : undefined,
-      signal: abort.signal,
+      signal: interrupt.signal,
       afterEpoch: async (r, row: WordsEpoch) => {
         await saveWordsCheckpoint(files.checkpoint, r);
-        writeFileAtomic(files.metrics, r.history.map((m) => `${JSON.stringify(m)}\n`).join(''));
+        writeMetrics(files.metrics, r.history);
         say(
           table.row([
             `${row.epoch}/${config.epochs}`,
@@ -98,7 +86,7 @@ export async function wordsTrainCommand(
       },
     });
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupt.release();
   }
   const interrupted = run.stopReason !== undefined;
   if (interrupted) await saveWordsCheckpoint(files.checkpoint, run);

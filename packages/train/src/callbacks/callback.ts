@@ -15,6 +15,11 @@ export interface FitContext {
   readonly epochs: number;
   /** Batches per training epoch. */
   readonly batches: number;
+  /**
+   * The batch the current epoch starts at: 0, or for the first epoch of a run resumed in the
+   * middle of an epoch the number of batches it had finished (they are skipped).
+   */
+  readonly firstBatch: number;
   /** Finished epochs' logs so far. */
   readonly history: readonly EpochLogs[];
   /** Set true (early stopping does) to end the run after the current batch's hooks. */

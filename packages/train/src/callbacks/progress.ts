@@ -47,7 +47,7 @@ export class ProgressCallback implements Callback {
   onEpochBegin(epoch: number, fit: FitContext): void {
     this.seen = 0;
     this.startedAt = performance.now();
-    this.bar?.start(epoch, fit.epochs, fit.batches);
+    this.bar?.start(epoch, fit.epochs, fit.batches, fit.firstBatch);
   }
 
   onBatchEnd(batch: number, logs: Logs): void {
