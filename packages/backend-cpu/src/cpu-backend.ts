@@ -14,6 +14,7 @@ import {
   type TensorInfo,
   type TypedArray,
   type UnaryOp,
+  type WindowGeometry,
 } from '@backprop/core';
 import { binaryKernel } from './kernels/binary.js';
 import { linearKernel, logSoftmaxKernel, softmaxCrossEntropyKernel, softmaxKernel } from './kernels/fused.js';
@@ -24,6 +25,7 @@ import { adamKernel, sgdMomentumKernel } from './kernels/optimizer-updates.js';
 import { argReduceKernel, reduceKernel } from './kernels/reduce.js';
 import { unaryKernel } from './kernels/unary.js';
 import { whereKernel } from './kernels/where.js';
+import { col2imKernel, im2colKernel } from './kernels/windows.js';
 import { ArrayRecycler } from './recycler.js';
 import { CpuData, cpuData, floatsOf, intsOf, valuesOf } from './storage.js';
 import { type Threading, ThreadingSetup } from './threads/threading.js';
@@ -126,12 +128,21 @@ export class CpuBackend implements Backend {
   where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): DataId {
     const flags = valuesOf(condition) as Uint8Array;
     return new CpuData(
-      whereKernel(flags, condition.shape, valuesOf(a), a.shape, valuesOf(b), b.shape, outShape),
+      whereKernel(
+        flags,
+        condition.shape,
+        valuesOf(a),
+        a.shape,
+        valuesOf(b),
+        b.shape,
+        outShape,
+        this.recycler.take,
+      ),
     );
   }
 
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataId {
-    return new CpuData(reduceKernel(op, valuesOf(x), x.shape, axes));
+    return new CpuData(reduceKernel(op, valuesOf(x), x.shape, axes, this.recycler.take));
   }
 
   argReduce(op: ArgReduceOp, x: TensorInfo, axis: number): DataId {
@@ -155,15 +166,15 @@ export class CpuBackend implements Backend {
   }
 
   transpose(x: TensorInfo, perm: readonly number[]): DataId {
-    return new CpuData(transposeKernel(valuesOf(x), x.shape, perm));
+    return new CpuData(transposeKernel(valuesOf(x), x.shape, perm, this.recycler.take));
   }
 
   broadcastTo(x: TensorInfo, shape: Shape): DataId {
-    return new CpuData(broadcastToKernel(valuesOf(x), x.shape, shape));
+    return new CpuData(broadcastToKernel(valuesOf(x), x.shape, shape, this.recycler.take));
   }
 
   slice(x: TensorInfo, begin: readonly number[], step: readonly number[], outShape: Shape): DataId {
-    return new CpuData(sliceKernel(valuesOf(x), x.shape, begin, step, outShape));
+    return new CpuData(sliceKernel(valuesOf(x), x.shape, begin, step, outShape, this.recycler.take));
   }
 
   concat(xs: readonly TensorInfo[], axis: number): DataId {
@@ -171,16 +182,29 @@ export class CpuBackend implements Backend {
       concatKernel(
         xs.map((x) => ({ values: valuesOf(x), shape: x.shape })),
         axis,
+        this.recycler.take,
       ),
     );
   }
 
   gather(x: TensorInfo, indices: TensorInfo, axis: number): DataId {
-    return new CpuData(gatherKernel(valuesOf(x), x.shape, intsOf(indices), axis));
+    return new CpuData(gatherKernel(valuesOf(x), x.shape, intsOf(indices), axis, this.recycler.take));
   }
 
   indexAdd(x: TensorInfo, axis: number, indices: TensorInfo, source: TensorInfo): DataId {
     return new CpuData(indexAddKernel(valuesOf(x), x.shape, axis, intsOf(indices), valuesOf(source)));
+  }
+
+  im2col(x: TensorInfo, geometry: WindowGeometry, fill: number): DataId {
+    return new CpuData(
+      im2colKernel(floatsOf(x), x.shape[0] * x.shape[1], geometry, fill, this.recycler.take),
+    );
+  }
+
+  col2im(cols: TensorInfo, geometry: WindowGeometry): DataId {
+    return new CpuData(
+      col2imKernel(floatsOf(cols), cols.shape[0] * cols.shape[1], geometry, this.recycler.takeZeroed),
+    );
   }
 
   softmax(x: TensorInfo, axis: number): DataId {

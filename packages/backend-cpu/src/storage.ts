@@ -1,4 +1,5 @@
 import { BackendError, type DataId, type TensorInfo, type TypedArray } from '@backprop/core';
+import type { Allocate } from './recycler.js';
 
 /** The CPU backend's data handle: one dense row-major typed array. */
 export class CpuData {
@@ -51,8 +52,13 @@ export function intsOf(info: TensorInfo): Int32Array {
   return valuesOf(info) as Int32Array;
 }
 
-/** A new zero-filled array of the same type as `x`. */
-export function allocLike(x: TypedArray, size: number): TypedArray {
+/**
+ * An output array of the same type as `x`: from `allocate` when given (contents unspecified, for
+ * kernels that write every element; the backend passes its recycler), else a new zero-filled one.
+ */
+export function allocLike(x: TypedArray, size: number, allocate?: Allocate): TypedArray {
+  if (allocate)
+    return allocate(x instanceof Float32Array ? 'float32' : x instanceof Int32Array ? 'int32' : 'bool', size);
   if (x instanceof Float32Array) return new Float32Array(size);
   if (x instanceof Int32Array) return new Int32Array(size);
   return new Uint8Array(size);

@@ -74,6 +74,7 @@ export type FusedKernel =
   | 'logSoftmax'
   | 'linear'
   | 'softmaxCrossEntropy'
+  | 'im2col'
   | 'sgdMomentumUpdate'
   | 'adamUpdate';
 

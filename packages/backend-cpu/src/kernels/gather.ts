@@ -1,12 +1,19 @@
 import type { Shape, TypedArray } from '@backprop/core';
+import type { Allocate } from '../recycler.js';
 import { allocLike } from '../storage.js';
 import { splitAtAxis } from './layout.js';
 
 /** Entries of `x` along `axis` at the 1-D `indices` (in range): each output block is one input block. */
-export function gatherKernel(x: TypedArray, shape: Shape, indices: Int32Array, axis: number): TypedArray {
+export function gatherKernel(
+  x: TypedArray,
+  shape: Shape,
+  indices: Int32Array,
+  axis: number,
+  allocate?: Allocate,
+): TypedArray {
   const [outer, length, inner] = splitAtAxis(shape, axis);
   const count = indices.length;
-  const out = allocLike(x, outer * count * inner);
+  const out = allocLike(x, outer * count * inner, allocate);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < count; j++) {
       const from = (o * length + indices[j]) * inner;

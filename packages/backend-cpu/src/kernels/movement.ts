@@ -1,4 +1,5 @@
 import { type Shape, stridesOf, type TypedArray } from '@backprop/core';
+import type { Allocate } from '../recycler.js';
 import { allocLike } from '../storage.js';
 import { broadcastStrides, collapseLoop, forEachRow, splitAtAxis } from './layout.js';
 
@@ -11,9 +12,10 @@ function gatherStrided(
   outShape: Shape,
   inStrides: readonly number[],
   base: number,
+  allocate?: Allocate,
 ): TypedArray {
   const size = outShape.reduce((n, d) => n * d, 1);
-  const out = allocLike(x, size);
+  const out = allocLike(x, size, allocate);
   if (size === 0) return out;
   const loop = collapseLoop(outShape, [stridesOf(outShape), inStrides]);
   const inner = loop.shape.length - 1;
@@ -28,19 +30,30 @@ function gatherStrided(
 }
 
 /** Output axis i is input axis `perm[i]`. */
-export function transposeKernel(x: TypedArray, shape: Shape, perm: readonly number[]): TypedArray {
+export function transposeKernel(
+  x: TypedArray,
+  shape: Shape,
+  perm: readonly number[],
+  allocate?: Allocate,
+): TypedArray {
   const strides = stridesOf(shape);
   return gatherStrided(
     x,
     perm.map((p) => shape[p]),
     perm.map((p) => strides[p]),
     0,
+    allocate,
   );
 }
 
 /** Repeats size-1 (or missing leading) dimensions of `x` up to `outShape`. */
-export function broadcastToKernel(x: TypedArray, shape: Shape, outShape: Shape): TypedArray {
-  return gatherStrided(x, outShape, broadcastStrides(shape, outShape), 0);
+export function broadcastToKernel(
+  x: TypedArray,
+  shape: Shape,
+  outShape: Shape,
+  allocate?: Allocate,
+): TypedArray {
+  return gatherStrided(x, outShape, broadcastStrides(shape, outShape), 0, allocate);
 }
 
 /** Output element i along axis d is input element `begin[d] + i · step[d]`; steps may be negative. */
@@ -50,6 +63,7 @@ export function sliceKernel(
   begin: readonly number[],
   step: readonly number[],
   outShape: Shape,
+  allocate?: Allocate,
 ): TypedArray {
   const strides = stridesOf(shape);
   const base = begin.reduce((offset, b, d) => offset + b * strides[d], 0);
@@ -58,15 +72,20 @@ export function sliceKernel(
     outShape,
     strides.map((s, d) => s * step[d]),
     base,
+    allocate,
   );
 }
 
 /** Joins arrays of equal rank along `axis`: for every outer index, each input's block is copied in turn. */
-export function concatKernel(xs: readonly { values: TypedArray; shape: Shape }[], axis: number): TypedArray {
+export function concatKernel(
+  xs: readonly { values: TypedArray; shape: Shape }[],
+  axis: number,
+  allocate?: Allocate,
+): TypedArray {
   const outShape = [...xs[0].shape];
   outShape[axis] = xs.reduce((n, x) => n + x.shape[axis], 0);
   const [outer, length, inner] = splitAtAxis(outShape, axis);
-  const out = allocLike(xs[0].values, outer * length * inner);
+  const out = allocLike(xs[0].values, outer * length * inner, allocate);
   let at = 0;
   for (let o = 0; o < outer; o++) {
     for (const { values, shape } of xs) {

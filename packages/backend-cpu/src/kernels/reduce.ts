@@ -1,4 +1,5 @@
 import type { ArgReduceOp, ReduceOp, Shape, TypedArray } from '@backprop/core';
+import type { Allocate } from '../recycler.js';
 import { allocLike } from '../storage.js';
 import { splitAtAxis } from './layout.js';
 import { transposeKernel } from './movement.js';
@@ -20,7 +21,13 @@ function isContiguousRun(axes: readonly number[]): boolean {
  * drops them. Sums and products accumulate in double precision. Axes that are not one run are first
  * moved to the end with a transpose, so the loops below only ever see [outer, reduced, inner].
  */
-export function reduceKernel(op: ReduceOp, x: TypedArray, shape: Shape, axes: readonly number[]): TypedArray {
+export function reduceKernel(
+  op: ReduceOp,
+  x: TypedArray,
+  shape: Shape,
+  axes: readonly number[],
+  allocate?: Allocate,
+): TypedArray {
   if (!isContiguousRun(axes)) {
     const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
     const perm = [...kept, ...axes];
@@ -30,6 +37,7 @@ export function reduceKernel(op: ReduceOp, x: TypedArray, shape: Shape, axes: re
       moved,
       perm.map((p) => shape[p]),
       axes.map((_, i) => kept.length + i),
+      allocate,
     );
   }
   const first = axes[0];
@@ -42,7 +50,7 @@ export function reduceKernel(op: ReduceOp, x: TypedArray, shape: Shape, axes: re
     else if (i > last) inner *= d;
     else length *= d;
   });
-  const out = allocLike(x, outer * inner);
+  const out = allocLike(x, outer * inner, allocate);
   const integerProduct = op === 'prod' && x instanceof Int32Array;
   if (inner === 1) {
     for (let o = 0; o < outer; o++) out[o] = reduceRow(op, x, o * length, length, integerProduct);

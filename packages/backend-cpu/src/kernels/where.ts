@@ -1,4 +1,5 @@
 import { type Shape, stridesOf, type TypedArray } from '@backprop/core';
+import type { Allocate } from '../recycler.js';
 import { allocLike } from '../storage.js';
 import { broadcastStrides, collapseLoop, forEachRow } from './layout.js';
 
@@ -11,9 +12,10 @@ export function whereKernel(
   b: TypedArray,
   bShape: Shape,
   outShape: Shape,
+  allocate?: Allocate,
 ): TypedArray {
   const size = outShape.reduce((n, d) => n * d, 1);
-  const out = allocLike(a, size);
+  const out = allocLike(a, size, allocate);
   if (condition.length === size && a.length === size && b.length === size) {
     for (let i = 0; i < size; i++) out[i] = condition[i] ? a[i] : b[i];
     return out;

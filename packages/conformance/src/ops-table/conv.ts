@@ -9,6 +9,7 @@ import {
   refMaxPool2d,
 } from '../reference/conv.js';
 import type { OpCase } from '../types.js';
+import { conv2dByGather } from './conv-composition.js';
 import { input } from './helpers.js';
 
 /** Sums over C·kH·kW products: a little more float32 rounding than one elementwise op. */
@@ -63,6 +64,7 @@ export const convCases: OpCase[] = [
     ],
     run: ([x, w, b], args) => core.conv2d(x, w, b ?? null, args),
     reference: ([x, w, b], args) => refConv2d(x, w, b ?? null, args),
+    fused: { kernel: 'im2col', composition: conv2dByGather },
   },
   {
     name: 'conv1d',

@@ -85,6 +85,25 @@ export interface AdamUpdateScalars {
 }
 
 /**
+ * Sliding windows over the two spatial axes of an NCHW tensor, as the optional `im2col` and
+ * `col2im` kernels take them: window (oh, ow) at tap (kh, kw) reads input row
+ * `oh·stride[0] + kh·dilation[0] − padLow[0]` and likewise the column; positions outside the input
+ * are padding.
+ */
+export interface WindowGeometry {
+  /** Input height and width. */
+  readonly size: readonly [number, number];
+  /** Output (window) positions per axis. */
+  readonly out: readonly [number, number];
+  /** Kernel taps per axis. */
+  readonly kernel: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly dilation: readonly [number, number];
+  /** Padding before the input on each axis (windows may also reach past its end). */
+  readonly padLow: readonly [number, number];
+}
+
+/**
  * The contract a compute backend implements. Core does shapes, dtypes, broadcasting rules, autograd
  * and memory accounting; a backend only stores data and runs forward kernels on it. Each kernel
  * returns the handle of a new dense output whose shape and dtype core has already worked out and
@@ -92,8 +111,9 @@ export interface AdamUpdateScalars {
  *
  * Required: storage (`write`, `read`, `dispose`), `fill`, `cast`, `unary`, `binary`, `where`,
  * `reduce`, `argReduce`, `matmul`, `transpose`, `broadcastTo`, `slice`, `concat`, `gather`, `indexAdd`.
- * Optional fused kernels (`softmax`, `logSoftmax`, `linear`, `softmaxCrossEntropy`, and the
- * optimizer updates `sgdMomentumUpdate` and `adamUpdate`) are used when present; otherwise core
+ * Optional fused kernels (`softmax`, `logSoftmax`, `linear`, `softmaxCrossEntropy`, the
+ * convolution windows `im2col` and `col2im`, and the optimizer updates `sgdMomentumUpdate` and
+ * `adamUpdate`) are used when present; otherwise core
  * composes the required ones, and the conformance suite checks that both agree.
  * Kernels are forward only: every gradient is a rule in core, keyed by the kernel's name.
  */
@@ -163,6 +183,18 @@ export interface Backend {
   linear?(x: TensorInfo, weight: TensorInfo, bias: TensorInfo | null, activation: FusedActivation): DataId;
   /** Optional fused per-row cross-entropy of logits [N, C] against int32 class indices [N]: output [N]. */
   softmaxCrossEntropy?(logits: TensorInfo, labels: TensorInfo): DataId;
+  /**
+   * Optional fused im2col of float32 `x` [N, C, H, W]: output [N, C, kH·kW, oH·oW], entry
+   * (n, c, tap, position) the input value that tap of that window reads, `fill` where it reads
+   * padding (0 for convolution, −∞ for max pooling). Core composes it as a `gather` otherwise.
+   */
+  im2col?(x: TensorInfo, geometry: WindowGeometry, fill: number): DataId;
+  /**
+   * Optional fused col2im, the adjoint of `im2col`: `cols` [N, C, kH·kW, oH·oW] summed back into
+   * [N, C, H, W] (overlapping windows accumulate; entries that read padding are dropped). Core
+   * composes it as an `indexAdd` otherwise.
+   */
+  col2im?(cols: TensorInfo, geometry: WindowGeometry): DataId;
   /**
    * Optional fused SGD-with-momentum update of float32 tensors of one shape: new [param, buffer]
    * (core's `sgdMomentumUpdate` says what it computes). Every intermediate is float32, with the

@@ -16,6 +16,7 @@ import { permute, reshape, unsqueeze } from '../ops/movement.js';
 import { sum, sumToShape } from '../ops/reduce.js';
 import { softmax } from '../ops/softmax.js';
 import { exp, sign, square } from '../ops/unary.js';
+import { col2im, type Im2colAttrs, im2col } from '../ops/windows.js';
 import { type MatmulAttrs, matmulPrimitive, productShape } from '../primitives/matmul.js';
 import type { AxisAttrs, IndexAttrs, SliceAttrs, TransposeAttrs } from '../primitives/movement.js';
 import type { Tensor } from '../tensor.js';
@@ -61,6 +62,8 @@ interface KernelAttrs {
   logSoftmax: AxisAttrs;
   linear: LinearAttrs;
   softmaxCrossEntropy: CrossEntropyAttrs;
+  im2col: Im2colAttrs;
+  col2im: Im2colAttrs;
 }
 
 export type KernelGradRules = { [K in GradKernel]: (g: Tensor, call: RecordedCall<KernelAttrs[K]>) => Grads };
@@ -178,4 +181,7 @@ export const KERNEL_GRADIENTS: KernelGradRules = {
   softmaxCrossEntropy: (g, { inputs: [logits], attrs: { labels } }) => [
     mul(sub(softmax(logits, 1), oneHot(labels, logits.shape[1])), unsqueeze(g, 1)),
   ],
+  // The two are linear and adjoint, so each one's gradient is the other (a padding fill gets none).
+  im2col: (g, { attrs: { geometry } }) => [col2im(g, geometry)],
+  col2im: (g, { attrs: { geometry } }) => [im2col(g, geometry, 0)],
 };

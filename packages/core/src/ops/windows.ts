@@ -4,16 +4,21 @@
  * position, the flat input position it reads, or one extra "fill" slot (0 for convolution, −∞ for
  * max pooling) where the window reaches into padding. Gathering through that table is the whole
  * forward pass, and gather's gradient (indexAdd) sums the overlaps back, so convolution and pooling
- * get their gradients from the primitives on every backend.
+ * get their gradients from the primitives on every backend. A backend that offers the `im2col` and
+ * `col2im` kernels gets the evenly strided windows from them instead, each the other's gradient.
  */
+import { recordPrimitive } from '../autograd/tape.js';
+import type { WindowGeometry } from '../backend/backend.js';
 import { describeValue } from '../describe.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
+import { runKernel } from '../primitives/run.js';
 import { formatShape } from '../shape.js';
-import { Tensor } from '../tensor.js';
-import { fromArray, full } from './creation.js';
-import { gather } from './gather.js';
+import { Tensor, tensorInfo } from '../tensor.js';
+import { fromArray, full, zeros } from './creation.js';
+import { gather, indexAdd } from './gather.js';
 import { concat } from './join.js';
 import { permute, reshape } from './movement.js';
+import { slice } from './slice.js';
 
 /** One spatial axis of a window: which virtual positions a window at output `o`, kernel tap `k` reads. */
 export interface AxisWindow {
@@ -28,6 +33,8 @@ export interface AxisWindow {
    * (padding, or the unused taps of a shorter adaptive window).
    */
   readonly position: (o: number, k: number) => number;
+  /** Set where the windows are evenly strided (position = o·stride + k·dilation − padLow), as `im2col` takes them. */
+  readonly step?: { readonly stride: number; readonly dilation: number; readonly padLow: number };
 }
 
 /** Integer pairs (height, width) as PyTorch takes them: one number for both, or a pair. */
@@ -65,6 +72,7 @@ export function strideWindow(
       const p = v / inputStride;
       return p < size ? p : -1;
     },
+    ...(inputStride === 1 ? { step: { stride, dilation, padLow } } : {}),
   };
 }
 
@@ -110,6 +118,22 @@ function windowTable(h: AxisWindow, w: AxisWindow): Int32Array {
 
 /** The windows of `x` [N, C, H, W]: [N, C, kH·kW, oH·oW], `fill` where a window leaves the input. */
 export function gatherWindows(x: Tensor, h: AxisWindow, w: AxisWindow, fill: number): Tensor {
+  if (h.step && w.step && x.backend.im2col) {
+    const geometry: WindowGeometry = {
+      size: [h.size, w.size],
+      out: [h.out, w.out],
+      kernel: [h.taps, w.taps],
+      stride: [h.step.stride, w.step.stride],
+      dilation: [h.step.dilation, w.step.dilation],
+      padLow: [h.step.padLow, w.step.padLow],
+    };
+    return im2col(x, geometry, fill);
+  }
+  return gatherByTable(x, h, w, fill);
+}
+
+/** `gatherWindows` composed of required kernels: one gather through the window table. */
+function gatherByTable(x: Tensor, h: AxisWindow, w: AxisWindow, fill: number): Tensor {
   const [n, c] = x.shape;
   const table = fromArray(windowTable(h, w), [h.taps * w.taps, h.out * w.out], {
     device: x.device,
@@ -118,6 +142,59 @@ export function gatherWindows(x: Tensor, h: AxisWindow, w: AxisWindow, fill: num
   const flat = reshape(x, [n, c, h.size * w.size]);
   const fillSlot = full([n, c, 1], fill, { device: x.device, dtype: x.dtype });
   return gather(concat([flat, fillSlot], 2), table, 2);
+}
+
+/** The two axes of a geometry, as `strideWindow` makes them. */
+function geometryAxes(g: WindowGeometry): [AxisWindow, AxisWindow] {
+  const axis = (i: 0 | 1) =>
+    strideWindow(g.size[i], g.out[i], g.kernel[i], {
+      stride: g.stride[i],
+      dilation: g.dilation[i],
+      padLow: g.padLow[i],
+    });
+  return [axis(0), axis(1)];
+}
+
+/** What the `im2col` kernel's gradient rule needs. */
+export interface Im2colAttrs {
+  readonly geometry: WindowGeometry;
+}
+
+/**
+ * The windows of float32 `x` [N, C, H, W] laid out as [N, C, kH·kW, oH·oW], `fill` where they read
+ * padding: the backend's `im2col` kernel where it has one (taped, its gradient `col2im`), else a gather.
+ */
+export function im2col(x: Tensor, geometry: WindowGeometry, fill: number): Tensor {
+  const [kh, kw] = geometry.kernel;
+  const [oh, ow] = geometry.out;
+  if (!x.backend.im2col) return gatherByTable(x, ...geometryAxes(geometry), fill);
+  const shape = [x.shape[0], x.shape[1], kh * kw, oh * ow];
+  const out = runKernel('im2col', [x], shape, 'float32', (b) => b.im2col!(tensorInfo(x), geometry, fill));
+  return recordPrimitive<Im2colAttrs>('kernel/im2col', out, [x], { geometry });
+}
+
+/**
+ * `cols` [N, C, kH·kW, oH·oW] summed back into the windows' input [N, C, H, W] (the adjoint of
+ * `im2col`): the backend's `col2im` kernel where it has one (taped, its gradient `im2col`), else an indexAdd.
+ */
+export function col2im(cols: Tensor, geometry: WindowGeometry): Tensor {
+  const [n, c] = cols.shape;
+  const [height, width] = geometry.size;
+  if (cols.backend.col2im) {
+    const out = runKernel('col2im', [cols], [n, c, height, width], 'float32', (b) =>
+      b.col2im!(tensorInfo(cols), geometry),
+    );
+    return recordPrimitive<Im2colAttrs>('kernel/col2im', out, [cols], { geometry });
+  }
+  const [h, w] = geometryAxes(geometry);
+  const plane = height * width;
+  const table = fromArray(windowTable(h, w), [h.taps * w.taps * h.out * w.out], {
+    device: cols.device,
+    dtype: 'int32',
+  });
+  const base = zeros([n, c, plane + 1], { device: cols.device });
+  const summed = indexAdd(base, 2, table, reshape(cols, [n, c, table.size]));
+  return reshape(slice(summed, [null, null, [0, plane]]), [n, c, height, width]);
 }
 
 /** The input position each window tap reads, as [kH·kW, oH·oW] flat indices (−1 for the fill slot): max pooling's indices. */
