@@ -1,2 +1,2 @@
-/** The progress bar lives in `@backprop/train`; the trainer's modules import it from here. */
-export { formatDuration, Progress, type ProgressStream } from '@backprop/train';
+/** Progress output lives in `@backprop/train`; the trainer's modules import what they use from here. */
+export { formatDuration, type ProgressStream } from '@backprop/train';

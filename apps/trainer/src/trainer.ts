@@ -32,6 +32,7 @@ import {
   type ProgressStream,
   SaveState,
 } from '@backprop/train';
+import { batchTimer } from './batch-timer.js';
 import type { TrainConfig } from './config.js';
 import type { LoadedData } from './datasets.js';
 import { buildModel, lossOf, type ModelConfig, probabilitiesOf } from './model.js';
@@ -332,16 +333,11 @@ export class TrainingRun {
   async train(hooks: TrainHooks): Promise<'finished' | 'interrupted'> {
     const { config, progress: p } = this;
     const samples = this.data.train.numSamples;
-    let batchStarted = 0;
+    const timer = batchTimer((seconds) => {
+      p.epochSeconds += seconds;
+      p.trainSeconds += seconds;
+    });
     const recorder: Callback = {
-      onBatchBegin: () => {
-        batchStarted = performance.now();
-      },
-      onBatchEnd: () => {
-        const seconds = (performance.now() - batchStarted) / 1000;
-        p.epochSeconds += seconds;
-        p.trainSeconds += seconds;
-      },
       onEpochEnd: async (epoch, logs) => {
         const held = await evaluate(this.model, this.modelConfig, this.data.test);
         this.history.push({
@@ -378,6 +374,7 @@ export class TrainingRun {
       metrics: { accuracy: accuracyMetric },
       callbacks: [
         ...(hooks.progress ? [new ProgressCallback({ stream: hooks.progress, epochLines: false })] : []),
+        timer,
         recorder,
         saver,
         reporter,

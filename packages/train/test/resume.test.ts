@@ -89,7 +89,12 @@ describe('resume', () => {
     const last = saved[4];
     expect(last.epochSums.seen).toBe(48);
     expect(Object.keys(last.epochSums.metrics)).toEqual(['accuracy']);
-    const resumed = await run(3, last);
+    const starts: number[] = [];
+    const resumed = await run(3, last, {
+      callbacks: [{ onEpochBegin: (_epoch, ctx) => void starts.push(ctx.firstBatch) }],
+    });
+    // Epoch 2 picks up after its 3 finished batches; epoch 3 starts at the beginning.
+    expect(starts).toEqual([3, 0]);
     expect(resumed.history).toEqual(straight.history);
     expect(resumed.weights).toEqual(straight.weights);
     // A state from the middle of epoch 1 resumes as exactly.

@@ -168,9 +168,8 @@ function readMeta(file: SafetensorsFile): CheckpointMeta {
  * Loads the checkpoint's weights into `model` (built from `meta.model`), after checking that every
  * parameter is there, float, and of the model's shape, and that nothing else is.
  */
-export function loadWeights(checkpoint: Checkpoint, model: Sequential): void {
-  const problem = (why: string): CheckpointError =>
-    new CheckpointError(`checkpoint ${checkpoint.path}: ${why}`);
+function loadWeights(checkpoint: Checkpoint, model: Sequential): void {
+  const problem = checkpointProblem(checkpoint.path);
   const expected = model.stateDict();
   const arrays = new Map<string, Float32Array>();
   for (const [name, target] of Object.entries(expected)) {

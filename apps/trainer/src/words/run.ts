@@ -1,5 +1,6 @@
 import { manualSeed } from '@backprop/core';
 import { type Callback, type EpochLogs, fit, ProgressCallback, type ProgressStream } from '@backprop/train';
+import { batchTimer } from '../batch-timer.js';
 import { createOptimizer, createScheduler, deriveSeed } from '../trainer.js';
 import { bucketLoader, lengthBuckets } from './batches.js';
 import { BigramModel } from './bigram.js';
@@ -97,15 +98,12 @@ export async function trainWords(config: WordsConfig, options: WordsRunOptions =
   };
   options.onStart?.(run);
   let epochSeconds = 0;
-  let last = 0;
+  const timer = batchTimer((seconds) => {
+    epochSeconds += seconds;
+    run.trainSeconds += seconds;
+  });
   const recorder: Callback = {
-    onBatchBegin: () => {
-      last = performance.now();
-    },
     onBatchEnd: (_batch, logs) => {
-      const seconds = (performance.now() - last) / 1000;
-      epochSeconds += seconds;
-      run.trainSeconds += seconds;
       run.stepLosses.push(logs.loss);
     },
     onEpochEnd: async (epoch: number, logs: EpochLogs) => {
@@ -130,7 +128,11 @@ export async function trainWords(config: WordsConfig, options: WordsRunOptions =
     optimizer,
     ...(scheduler === null ? {} : { scheduler, schedulerInterval: 'batch' as const }),
     epochs: config.epochs,
-    callbacks: [recorder, ...(options.progress ? [new ProgressCallback({ stream: options.progress })] : [])],
+    callbacks: [
+      timer,
+      recorder,
+      ...(options.progress ? [new ProgressCallback({ stream: options.progress })] : []),
+    ],
     signal: options.signal,
   });
   run.stopReason = result.stopReason;
