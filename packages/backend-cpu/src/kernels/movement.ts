@@ -1,7 +1,7 @@
 import { type Shape, stridesOf, type TypedArray } from '@backprop/core';
 import type { Allocate } from '../recycler.js';
 import { allocLike } from '../storage.js';
-import { broadcastStrides, collapseLoop, forEachRow, splitAtAxis } from './layout.js';
+import { broadcastStrides, collapseLoop, forEachRow, type StridedLoop, splitAtAxis } from './layout.js';
 
 /**
  * Copies `x` into a new dense array of `outShape`, reading output element i at
@@ -21,12 +21,41 @@ function gatherStrided(
   const inner = loop.shape.length - 1;
   const n = loop.shape[inner];
   const step = loop.strides[1][inner];
+  if (n < SHORT_ROW && inner > 0) {
+    copyBlocks(x, out, loop, base);
+    return out;
+  }
   forEachRow(loop, [0, base], ([o, i]) => {
     if (step === 1) out.set(x.subarray(i, i + n), o);
     else if (step === 0) out.fill(x[i], o, o + n);
     else for (let k = 0; k < n; k++) out[o + k] = x[i + k * step];
   });
   return out;
+}
+
+/** Rows shorter than this are copied two dimensions at a time: a call per row would cost more than its copy. */
+const SHORT_ROW = 32;
+
+/**
+ * `gatherStrided`'s walk with the two innermost dimensions in one plain loop nest per call (e.g. the
+ * 2-element rows of a 2×2 pooling window's transpose), in the same element order.
+ */
+function copyBlocks(x: TypedArray, out: TypedArray, loop: StridedLoop, base: number): void {
+  const inner = loop.shape.length - 1;
+  const [n, rows] = [loop.shape[inner], loop.shape[inner - 1]];
+  const [outRow, inRow] = loop.strides.map((s) => s[inner - 1]);
+  const step = loop.strides[1][inner];
+  const blocks: StridedLoop = {
+    shape: loop.shape.slice(0, inner),
+    strides: loop.strides.map((s) => s.slice(0, inner)),
+  };
+  forEachRow(blocks, [0, base], ([o, i]) => {
+    for (let r = 0; r < rows; r++) {
+      const to = o + r * outRow;
+      const from = i + r * inRow;
+      for (let k = 0; k < n; k++) out[to + k] = x[from + k * step];
+    }
+  });
 }
 
 /** Output axis i is input axis `perm[i]`. */

@@ -68,7 +68,23 @@ export function unaryKernel(op: UnaryOp, x: TypedArray, alloc: Allocate = allocA
     x instanceof Int32Array ? 'int32' : x instanceof Uint8Array ? 'bool' : 'float32',
     x.length,
   );
+  const n = x.length;
+  // relu and sign run in every ReLU network's forward and backward pass: loops of their own, same results as `apply`.
+  if (op === 'relu') {
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      out[i] = v > 0 || Number.isNaN(v) ? v : 0;
+    }
+    return out;
+  }
+  if (op === 'sign') {
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      out[i] = v > 0 ? 1 : v < 0 ? -1 : v;
+    }
+    return out;
+  }
   const code = op === 'square' && x instanceof Int32Array ? INT_SQUARE : CODES[op];
-  for (let i = 0; i < x.length; i++) out[i] = apply(code, x[i]);
+  for (let i = 0; i < n; i++) out[i] = apply(code, x[i]);
   return out;
 }

@@ -20,6 +20,20 @@ export function whereKernel(
     for (let i = 0; i < size; i++) out[i] = condition[i] ? a[i] : b[i];
     return out;
   }
+  // A full condition and one full operand against a single value (`where(mask, x, 0)`, as max
+  // pooling and its gradient select): one flat loop instead of the strided walk.
+  if (condition.length === size && size > 1) {
+    if (a.length === size && b.length === 1) {
+      const other = b[0];
+      for (let i = 0; i < size; i++) out[i] = condition[i] ? a[i] : other;
+      return out;
+    }
+    if (a.length === 1 && b.length === size) {
+      const other = a[0];
+      for (let i = 0; i < size; i++) out[i] = condition[i] ? other : b[i];
+      return out;
+    }
+  }
   const loop = collapseLoop(outShape, [
     stridesOf(outShape),
     broadcastStrides(conditionShape, outShape),
