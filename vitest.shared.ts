@@ -41,7 +41,9 @@ export const ISOLATED_FILES = { test: { isolate: true } } as const;
  * fresh clone vitest has no timings and starts the largest files first, but a backend's
  * conformance run is a three-line file: started last, it would run alone at the end of CI.
  */
-export function longFilesFirst(...files: readonly string[]) {
+export function longFilesFirst(...files: readonly string[]): {
+  test: { sequence: { sequencer: typeof BaseSequencer } };
+} {
   const rank = (spec: TestSpecification): number => {
     const index = files.findIndex((file) => spec.moduleId.endsWith(`/${file}`));
     return index < 0 ? files.length : index;
