@@ -1,4 +1,6 @@
 import { mergeConfig } from 'vitest/config';
 import shared, { longFilesFirst } from '../../vitest.shared.js';
 
-export default mergeConfig(shared, longFilesFirst('test/run.test.ts', 'test/resume.test.ts'));
+export default mergeConfig(mergeConfig(shared, longFilesFirst('test/run.test.ts', 'test/resume.test.ts')), {
+  test: { globalSetup: ['test/temp-root.ts'] },
+});

@@ -1,23 +1,16 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import type { Io } from '../src/format.js';
 
 /** The app's folder: spawned CLIs run from here so `tsx` and the workspace packages resolve. */
 export const APP_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/**
- * One folder per test worker for everything its tests write, removed when the worker exits (test
- * files share the worker's modules, so a file's own `afterAll` would remove it under the next).
- */
-const root = mkdtempSync(join(tmpdir(), 'backprop-trainer-test-'));
-process.on('exit', () => rmSync(root, { recursive: true, force: true }));
-
-/** A fresh temporary folder. */
+/** A fresh temporary folder, inside the run's folder that `temp-root.ts` removes at the end. */
 export function tempDir(): string {
-  return mkdtempSync(join(root, 'case-'));
+  return mkdtempSync(join(inject('trainerTestRoot'), 'case-'));
 }
 
 /** An `Io` that records what a command prints. */
