@@ -15,8 +15,8 @@ import {
 } from '@backprop/core';
 import * as gpujsModule from 'gpu.js';
 import { CPUKernel, GPU, HeadlessGLKernel, WebAssemblyKernel, WebGL2Kernel, WebGLKernel } from 'gpu.js';
-import { type CompiledKernel, KernelCache, type KernelSpec } from './kernel-cache.js';
-import { MAX_ELEMENTS, shapeKey } from './kernels/codegen.js';
+import { type CompiledKernel, KernelCache } from './kernel-cache.js';
+import { type KernelSpec, MAX_ELEMENTS, shapeKey } from './kernels/codegen.js';
 import { binarySpec, castSpec, copySpec, fillSpec, unarySpec, whereSpec } from './kernels/elementwise.js';
 import {
   rowStatsSpec,
@@ -102,8 +102,9 @@ function toFloat32(values: TypedArray): Float32Array {
 }
 
 /**
- * The gpu.js backend. Every kernel is generated as JavaScript source with its shapes baked in,
- * compiled by gpu.js once per (op, shapes, dtypes) key and cached. Kernels run with
+ * The gpu.js backend. Every kernel is generated as JavaScript source that takes its sizes and
+ * strides as arguments, compiled by gpu.js once per distinct source (an op's structure, not its
+ * shapes) and cached; each call resizes the kernel's output. Kernels run with
  * `pipeline: true, immutable: true`: on the GL modes each output is a new float texture that the
  * next kernel reads directly, on webgpu a storage buffer, on webasm/cpu a typed array. Data is read
  * back only by `read`/`readSync`. int32 and bool tensors are stored as floats (exact for integers up
@@ -131,6 +132,8 @@ export class GpujsBackend implements Backend {
   private readonly maxTextureSize: number;
   /** The most tensor inputs one kernel binds (concat joins more in passes). */
   private readonly maxInputs: number;
+  /** webgpu: each kernel's first run, which builds it (later runs wait for it). */
+  private readonly firstRuns = new Map<CompiledKernel, Promise<undefined>>();
 
   constructor(gpu: GPU, requestedMode: GpujsMode, name = 'gpujs') {
     this.gpu = gpu;
@@ -146,7 +149,7 @@ export class GpujsBackend implements Backend {
       ? ((gpu.Kernel as unknown as { features?: { maxTextureSize?: number } }).features?.maxTextureSize ?? 0)
       : 0;
     this.maxInputs = this.mode === 'webgpu' ? MAX_WEBGPU_INPUTS : MAX_GL_INPUTS;
-    this.cache = new KernelCache((spec, outputSize) => this.compile(spec, outputSize));
+    this.cache = new KernelCache((source) => this.compile(source));
   }
 
   /** 32 when kernels compute and store float32 (every mode here but packed-texture GL), else 16. */
@@ -159,39 +162,57 @@ export class GpujsBackend implements Backend {
     return { kernels: this.cache.size, builds: this.cache.builds, hits: this.cache.hits };
   }
 
-  private compile(spec: KernelSpec, outputSize: number): CompiledKernel {
+  private compile(source: string): CompiledKernel {
+    // loopMaxIterations is a gpu.js setting its type declarations leave out.
     const settings: Record<string, unknown> = {
-      output: [outputSize],
+      output: [1],
+      dynamicOutput: true,
+      dynamicArguments: true,
       pipeline: true,
       immutable: true,
       precision: this.precision,
       tactic: 'precision',
       loopMaxIterations: 1 << 30,
     };
-    if (spec.argumentTypes) settings.argumentTypes = spec.argumentTypes;
-    return this.gpu.createKernel(spec.source, settings) as unknown as CompiledKernel;
+    return this.gpu.createKernel(source, settings) as unknown as CompiledKernel;
   }
 
-  /** Runs the kernel for `key` (built from `spec` once) over `inputs`, returning a new handle. */
-  private run(
-    key: string,
-    outputSize: number,
-    spec: () => KernelSpec,
-    inputs: readonly (GpujsData | number)[],
-  ): GpujsData {
+  /**
+   * Runs the kernel of `spec` (compiled the first time its source is seen) over `inputs` and its
+   * parameters, with an output of `outputSize` elements, returning a new handle. `what` names the
+   * op in errors.
+   */
+  private run(what: string, outputSize: number, spec: KernelSpec, inputs: readonly GpujsData[]): GpujsData {
     if (outputSize === 0) return new GpujsData(EMPTY, 0);
-    this.checkSize(`the output of ${key}`, outputSize);
-    const kernel = this.cache.get(key, outputSize, spec);
+    this.checkSize(`the output of ${what}`, outputSize);
+    const kernel = this.cache.get(spec.source);
     if (this.isAsync) {
-      const args = Promise.all(inputs.map((x) => (x instanceof GpujsData ? x.value : x)));
-      const result = args.then((values) => kernel(...values) as Promise<Value>);
+      // A webgpu kernel's first call builds it asynchronously and reads its output size only when
+      // the build ends, so later calls wait for that first one before resizing the output.
+      const building = this.firstRuns.get(kernel);
+      const args = Promise.all([building, ...inputs.map((x) => x.value)]);
+      const result = args.then(([, ...values]) => {
+        kernel.setOutput([outputSize]);
+        return kernel(...values, ...spec.params) as Promise<Value>;
+      });
       // Keeps a failed run from being an unhandled rejection here; `read` reports it.
       result.catch(() => undefined);
-      for (const x of inputs) if (x instanceof GpujsData) x.consumers.push(result);
+      if (!building)
+        this.firstRuns.set(
+          kernel,
+          result.then(
+            () => undefined,
+            () => undefined,
+          ),
+        );
+      for (const x of inputs) x.consumers.push(result);
       return new GpujsData(result, outputSize);
     }
-    const values = inputs.map((x) => (x instanceof GpujsData ? (x.value as Value) : x));
-    return new GpujsData(kernel(...values) as Value, outputSize);
+    // Resized on every call, even to the same size, which gives each run a fresh output texture
+    // on GL: skipped when the size was unchanged, gpu.js rendered into a texture it was also
+    // reading, and 239 headless-gl conformance checks failed.
+    kernel.setOutput([outputSize]);
+    return new GpujsData(kernel(...inputs.map((x) => x.value as Value), ...spec.params) as Value, outputSize);
   }
 
   /**
@@ -219,7 +240,7 @@ export class GpujsBackend implements Backend {
     if (size === 0) return new GpujsData(EMPTY, 0);
     if (!this.isResident) return new GpujsData(flat, size);
     // Upload once into device memory, so kernels never re-upload it.
-    return this.run(`upload`, size, copySpec, [new GpujsData(flat, size)]);
+    return this.run('upload', size, copySpec(), [new GpujsData(flat, size)]);
   }
 
   async read(info: TensorInfo): Promise<TypedArray> {
@@ -263,34 +284,39 @@ export class GpujsBackend implements Backend {
   fill(shape: Shape, value: number, dtype: DType): DataId {
     this.checkSize(`fill of shape ${shapeKey(shape)}`, sizeOf(shape));
     const v = dtype === 'bool' ? +(value !== 0) : dtype === 'int32' ? Math.trunc(value) : value;
-    return this.run('fill', sizeOf(shape), fillSpec, [v]);
+    return this.run('fill', sizeOf(shape), fillSpec(v), []);
   }
 
   cast(x: TensorInfo, dtype: DType): DataId {
-    const key = `cast:${x.dtype}>${dtype}:${shapeKey(x.shape)}`;
-    return this.run(key, sizeOf(x.shape), () => castSpec([sizeOf(x.shape)], x.dtype, dtype), [data(x)]);
+    return this.run(
+      `cast ${x.dtype}>${dtype}`,
+      sizeOf(x.shape),
+      castSpec([sizeOf(x.shape)], x.dtype, dtype),
+      [data(x)],
+    );
   }
 
   unary(op: UnaryOp, x: TensorInfo): DataId {
     const size = sizeOf(x.shape);
-    return this.run(`unary:${op}`, size, () => unarySpec(op, [size]), [data(x)]);
+    return this.run(op, size, unarySpec(op, [size]), [data(x)]);
   }
 
   binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: Shape, outDtype: DType): DataId {
-    const key = `binary:${op}:${a.dtype}:${shapeKey(a.shape)}:${shapeKey(b.shape)}:${shapeKey(outShape)}:${outDtype}`;
-    return this.run(key, sizeOf(outShape), () => binarySpec(op, a.shape, b.shape, outShape, a.dtype), [
-      data(a),
-      data(b),
-    ]);
+    return this.run(
+      `${op} of ${shapeKey(a.shape)} and ${shapeKey(b.shape)} (${outDtype})`,
+      sizeOf(outShape),
+      binarySpec(op, a.shape, b.shape, outShape, a.dtype),
+      [data(a), data(b)],
+    );
   }
 
   where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): DataId {
-    const key = `where:${shapeKey(condition.shape)}:${shapeKey(a.shape)}:${shapeKey(b.shape)}:${shapeKey(outShape)}`;
-    return this.run(key, sizeOf(outShape), () => whereSpec(condition.shape, a.shape, b.shape, outShape), [
-      data(condition),
-      data(a),
-      data(b),
-    ]);
+    return this.run(
+      `where to ${shapeKey(outShape)}`,
+      sizeOf(outShape),
+      whereSpec(condition.shape, a.shape, b.shape, outShape),
+      [data(condition), data(a), data(b)],
+    );
   }
 
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataId {
@@ -300,9 +326,13 @@ export class GpujsBackend implements Backend {
       const init = { sum: 0, prod: 1, max: -Infinity, min: Infinity }[op];
       return this.fill(outShape, init, 'float32');
     }
-    const key = `reduce:${op}:${shapeKey(x.shape)}:${axes.join(',')}`;
     const chunks = chunksOf(reducedCount(x.shape, axes));
-    const first = this.run(key, outSize * chunks, () => reduceSpec(op, x.shape, axes), [data(x)]);
+    const first = this.run(
+      `${op} of ${shapeKey(x.shape)} over [${axes}]`,
+      outSize * chunks,
+      reduceSpec(op, x.shape, axes),
+      [data(x)],
+    );
     if (chunks === 1) return first;
     // Long reductions run as a tree: the partials of each chunk, reduced again by the same op.
     const out = this.reduce(op, { dataId: first, shape: [outSize, chunks], dtype: 'float32' }, [1]);
@@ -321,11 +351,10 @@ export class GpujsBackend implements Backend {
       const chunks = chunksOf(length);
       const pairsOut = chunks > 1;
       const dims: [number, number, number] = [outer, length, inner];
-      const key = `${op}:${pairsIn ? 'pairs' : 'values'}:${dims.join(',')}`;
       const out = this.run(
-        key,
+        `${op} along [${dims}]`,
         outer * inner * (pairsOut ? 2 * chunks : 1),
-        () => argReduceSpec(op, dims, pairsIn, pairsOut),
+        argReduceSpec(op, dims, pairsIn, pairsOut),
         [input],
       );
       if (pairsIn) this.dispose(input);
@@ -340,9 +369,9 @@ export class GpujsBackend implements Backend {
     const dims = matmulDims(a.shape, b.shape, transposeA, transposeB);
     const outSize = dims.batch * dims.m * dims.n;
     if (dims.k === 0) return this.fill([outSize], 0, 'float32');
-    const key = `matmul:${shapeKey(a.shape)}:${shapeKey(b.shape)}:${+transposeA}${+transposeB}`;
     const chunks = kChunksOf(dims.k);
-    const product = this.run(key, chunks * outSize, () => matmulSpec(dims, transposeA, transposeB), [
+    const what = `matmul of ${shapeKey(a.shape)} and ${shapeKey(b.shape)}`;
+    const product = this.run(what, chunks * outSize, matmulSpec(dims, transposeA, transposeB), [
       data(a),
       data(b),
     ]);
@@ -354,18 +383,24 @@ export class GpujsBackend implements Backend {
   }
 
   transpose(x: TensorInfo, perm: readonly number[]): DataId {
-    const key = `transpose:${shapeKey(x.shape)}:${perm.join(',')}`;
-    return this.run(key, sizeOf(x.shape), () => transposeSpec(x.shape, perm), [data(x)]);
+    return this.run(`transpose of ${shapeKey(x.shape)}`, sizeOf(x.shape), transposeSpec(x.shape, perm), [
+      data(x),
+    ]);
   }
 
   broadcastTo(x: TensorInfo, shape: Shape): DataId {
-    const key = `broadcastTo:${shapeKey(x.shape)}:${shapeKey(shape)}`;
-    return this.run(key, sizeOf(shape), () => broadcastSpec(x.shape, shape), [data(x)]);
+    return this.run(`broadcastTo ${shapeKey(shape)}`, sizeOf(shape), broadcastSpec(x.shape, shape), [
+      data(x),
+    ]);
   }
 
   slice(x: TensorInfo, begin: readonly number[], step: readonly number[], outShape: Shape): DataId {
-    const key = `slice:${shapeKey(x.shape)}:${begin.join(',')}:${step.join(',')}:${shapeKey(outShape)}`;
-    return this.run(key, sizeOf(outShape), () => sliceSpec(x.shape, begin, step, outShape), [data(x)]);
+    return this.run(
+      `slice ${shapeKey(outShape)} of ${shapeKey(x.shape)}`,
+      sizeOf(outShape),
+      sliceSpec(x.shape, begin, step, outShape),
+      [data(x)],
+    );
   }
 
   concat(xs: readonly TensorInfo[], axis: number): DataId {
@@ -387,18 +422,23 @@ export class GpujsBackend implements Backend {
       return result;
     }
     const shapes = parts.map((x) => x.shape);
-    const key = `concat:${axis}:${shapes.map(shapeKey).join(':')}`;
-    return this.run(key, sizeOf(outShape), () => concatSpec(shapes, axis), parts.map(data));
+    return this.run(
+      `concat to ${shapeKey(outShape)}`,
+      sizeOf(outShape),
+      concatSpec(shapes, axis),
+      parts.map(data),
+    );
   }
 
   gather(x: TensorInfo, indices: TensorInfo, axis: number): DataId {
     const count = sizeOf(indices.shape);
     const [outer, , inner] = aroundAxis(x.shape, axis);
-    const key = `gather:${shapeKey(x.shape)}:${axis}:${count}`;
-    return this.run(key, outer * count * inner, () => gatherSpec(x.shape, axis, count), [
-      data(x),
-      data(indices),
-    ]);
+    return this.run(
+      `gather of ${count} from ${shapeKey(x.shape)}`,
+      outer * count * inner,
+      gatherSpec(x.shape, axis, count),
+      [data(x), data(indices)],
+    );
   }
 
   indexAdd(x: TensorInfo, axis: number, indices: TensorInfo, source: TensorInfo): DataId {
@@ -408,12 +448,12 @@ export class GpujsBackend implements Backend {
     let acc = data(x);
     for (let start = 0; start < count; start += REDUCE_CHUNK) {
       const length = Math.min(REDUCE_CHUNK, count - start);
-      const key = `indexAdd:${shapeKey(x.shape)}:${axis}:${count}:${start}`;
-      const next = this.run(key, sizeOf(x.shape), () => indexAddSpec(x.shape, axis, count, start, length), [
-        acc,
-        data(indices),
-        data(source),
-      ]);
+      const next = this.run(
+        `indexAdd into ${shapeKey(x.shape)}`,
+        sizeOf(x.shape),
+        indexAddSpec(x.shape, axis, count, start, length),
+        [acc, data(indices), data(source)],
+      );
       if (start > 0) this.dispose(acc);
       acc = next;
     }
@@ -440,9 +480,9 @@ export class GpujsBackend implements Backend {
       const chunks = chunksOf(length);
       const dims: [number, number, number] = [outer, length, inner];
       const out = this.run(
-        `rowStats:${pairsIn ? 'pairs' : 'values'}:${dims.join(',')}`,
+        `softmax statistics along [${dims}]`,
         outer * chunks * inner * 2,
-        () => rowStatsSpec(dims, pairsIn),
+        rowStatsSpec(dims, pairsIn),
         [input],
       );
       if (pairsIn) this.dispose(input);
@@ -458,9 +498,9 @@ export class GpujsBackend implements Backend {
     if (size === 0) return new GpujsData(EMPTY, 0);
     const lse = this.rowStats(data(x), softmaxDims(x.shape, axis));
     const out = this.run(
-      `${log ? 'logSoftmax' : 'softmax'}:${shapeKey(x.shape)}:${axis}`,
+      `${log ? 'logSoftmax' : 'softmax'} of ${shapeKey(x.shape)}`,
       size,
-      () => softmaxApplySpec(x.shape, axis, log),
+      softmaxApplySpec(x.shape, axis, log),
       [data(x), lse],
     );
     this.dispose(lse);
@@ -497,19 +537,17 @@ export class GpujsBackend implements Backend {
         false,
         true,
       ) as GpujsData;
-      const key = `linearEpilogue:${m}:${n}:${bias ? 1 : 0}:${activation}`;
       const out = this.run(
-        key,
+        `linear [${m}, ${n}]`,
         m * n,
-        () => linearEpilogueSpec(m, n, bias !== null, activation),
+        linearEpilogueSpec(m, n, bias !== null, activation),
         bias ? [z, data(bias)] : [z],
       );
       this.dispose(z);
       return out;
     }
-    const key = `linear:${m}:${k}:${n}:${bias ? 1 : 0}:${activation}`;
     const inputs = bias ? [data(x), data(weight), data(bias)] : [data(x), data(weight)];
-    return this.run(key, m * n, () => linearSpec(m, k, n, bias !== null, activation), inputs);
+    return this.run(`linear [${m}, ${n}]`, m * n, linearSpec(m, k, n, bias !== null, activation), inputs);
   }
 
   softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): DataId {
@@ -518,15 +556,15 @@ export class GpujsBackend implements Backend {
     if (rows > 0 && classes > REDUCE_CHUNK) {
       const stats = this.rowStats(data(logits), [rows, classes, 1]);
       const out = this.run(
-        `sceStats:${rows}:${classes}`,
+        `softmaxCrossEntropy [${rows}, ${classes}]`,
         rows,
-        () => softmaxCrossEntropyFromStatsSpec(classes),
+        softmaxCrossEntropyFromStatsSpec(classes),
         [data(logits), data(labels), stats],
       );
       this.dispose(stats);
       return out;
     }
-    return this.run(`sce:${rows}:${classes}`, rows, () => softmaxCrossEntropySpec(classes), [
+    return this.run(`softmaxCrossEntropy [${rows}, ${classes}]`, rows, softmaxCrossEntropySpec(classes), [
       data(logits),
       data(labels),
     ]);
@@ -534,6 +572,7 @@ export class GpujsBackend implements Backend {
 
   destroy(): void {
     this.cache.clear();
+    this.firstRuns.clear();
     void Promise.resolve(this.gpu.destroy()).catch(() => undefined);
   }
 }

@@ -10,7 +10,8 @@ import { registerBackend } from '@backprop/core';
 import { gpujsBackend } from './gpujs-backend.js';
 
 export { GpujsBackend, type GpujsBackendOptions, gpujsBackend } from './gpujs-backend.js';
-export { type CompiledKernel, KernelCache, type KernelSpec } from './kernel-cache.js';
+export { type CompiledKernel, KernelCache } from './kernel-cache.js';
+export type { KernelSpec } from './kernels/codegen.js';
 export {
   availableModes,
   GPUJS_MODES,

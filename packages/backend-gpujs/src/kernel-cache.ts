@@ -1,20 +1,14 @@
 /** A compiled gpu.js kernel as this backend calls it: the run shortcut `createKernel` returns. */
 export interface CompiledKernel {
   (...args: unknown[]): unknown;
+  setOutput(output: number[]): void;
   destroy?(removeCanvasReferences?: boolean): void;
 }
 
-/** What a kernel family hands the cache to build a kernel the first time its key is seen. */
-export interface KernelSpec {
-  /** The kernel function's JavaScript source, with every shape-dependent number baked in. */
-  source: string;
-  /** Types of scalar arguments (`'Float'`), by position; tensor arguments are left to gpu.js. */
-  argumentTypes?: readonly (string | undefined)[];
-}
-
 /**
- * Compiled kernels keyed by op, shapes and dtypes: each distinct key is compiled once (by gpu.js,
- * lazily at its first call) and reused for every later call with the same key.
+ * Compiled kernels keyed by their source: each distinct source is compiled once (by gpu.js,
+ * lazily at its first call) and reused for every later call, whatever its sizes, since sizes are
+ * arguments and outputs are resized per call.
  */
 export class KernelCache {
   private readonly kernels = new Map<string, CompiledKernel>();
@@ -23,19 +17,18 @@ export class KernelCache {
   /** Number of lookups that found a compiled kernel. */
   hits = 0;
 
-  constructor(private readonly create: (spec: KernelSpec, outputSize: number) => CompiledKernel) {}
+  constructor(private readonly create: (source: string) => CompiledKernel) {}
 
-  /** The kernel for `key`, building it from `spec()` with an output of `outputSize` elements the first time. */
-  get(key: string, outputSize: number, spec: () => KernelSpec): CompiledKernel {
-    const fullKey = `${key}->${outputSize}`;
-    const found = this.kernels.get(fullKey);
+  /** The kernel compiled from `source`, built the first time it is asked for. */
+  get(source: string): CompiledKernel {
+    const found = this.kernels.get(source);
     if (found) {
       this.hits++;
       return found;
     }
-    const kernel = this.create(spec(), outputSize);
+    const kernel = this.create(source);
     this.builds++;
-    this.kernels.set(fullKey, kernel);
+    this.kernels.set(source, kernel);
     return kernel;
   }
 

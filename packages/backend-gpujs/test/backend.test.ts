@@ -1,4 +1,4 @@
-import { BackendError } from '@backprop/core';
+import { BackendError, type DataId } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import { type GpujsBackend, type GpujsMode, gpujsBackend, probeModeSync } from '../src/index.js';
 
@@ -48,20 +48,40 @@ for (const mode of MODES) {
       b.destroy();
     });
 
-    it('compiles each kernel once per op and shape and reuses it', () => {
+    it('compiles each kernel once per op and structure, and reuses it for every shape', () => {
       const b = make();
-      const x = {
-        dataId: b.write(new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3], 'float32'),
-        shape: [2, 3],
+      const info = (values: number[], shape: number[]) => ({
+        dataId: b.write(new Float32Array(values), shape, 'float32'),
+        shape,
         dtype: 'float32' as const,
-      };
-      for (let i = 0; i < 5; i++) b.dispose(b.unary('exp', x));
-      expect(b.kernelStats().builds).toBe(b.isResident ? 2 : 1); // (+ the upload kernel on GL)
-      b.dispose(b.unary('exp', { ...x, shape: [3, 2] }));
-      expect(b.kernelStats().builds).toBe(b.isResident ? 2 : 1); // same flat size: elementwise kernels are shape-agnostic
-      b.dispose(b.reduce('sum', x, [1]));
-      b.dispose(b.reduce('sum', x, [1]));
-      expect(b.kernelStats().builds).toBe(b.isResident ? 3 : 2);
+      });
+      const read = (dataId: DataId, shape: number[]) => [...b.readSync({ dataId, shape, dtype: 'float32' })];
+      const upload = b.isResident ? 1 : 0;
+      const x = info([1, 2, 3, 4, 5, 6], [2, 3]);
+      for (let i = 0; i < 5; i++) b.dispose(b.unary('neg', x));
+      expect(b.kernelStats().builds).toBe(upload + 1);
+      const y = info([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], [5, 3]);
+      expect(read(b.unary('neg', y), [15])).toEqual([
+        -1, -2, -3, -4, -5, -6, -7, -8, -9, -10, -11, -12, -13, -14, -15,
+      ]);
+      expect(b.kernelStats().builds).toBe(upload + 1);
+      // A row sum, then another row sum of a different shape: one kernel, right sums for both.
+      expect(read(b.reduce('sum', x, [1]), [2])).toEqual([6, 15]);
+      expect(read(b.reduce('sum', y, [1]), [5])).toEqual([6, 15, 24, 33, 42]);
+      expect(b.kernelStats().builds).toBe(upload + 2);
+      // A row broadcast over matrices of two shapes: one kernel.
+      const row2 = info([10, 20, 30], [3]);
+      expect(read(b.binary('add', x, row2, [2, 3], 'float32'), [6])).toEqual([11, 22, 33, 14, 25, 36]);
+      expect(read(b.binary('add', y, row2, [5, 3], 'float32'), [15]).slice(9)).toEqual([
+        20, 31, 42, 23, 34, 45,
+      ]);
+      expect(b.kernelStats().builds).toBe(upload + 3);
+      // Products of two shapes: one kernel.
+      const ab = b.matmul({ ...x, shape: [1, 2, 3] }, { ...y, shape: [1, 3, 5] }, false, false);
+      expect(read(ab, [10])).toEqual([46, 52, 58, 64, 70, 100, 115, 130, 145, 160]);
+      const yx = b.matmul({ ...y, shape: [1, 5, 3] }, { ...x, shape: [1, 3, 2] }, false, false);
+      expect(read(yx, [10]).slice(0, 2)).toEqual([22, 28]);
+      expect(b.kernelStats().builds).toBe(upload + 4);
       b.destroy();
     });
 

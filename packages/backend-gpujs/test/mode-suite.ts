@@ -42,6 +42,27 @@ export async function describeModeConformance(
       expect(backend.floatPrecision()).toBe(32);
       backend.destroy();
     });
+    it(`runs one kernel at two output sizes back to back, before its first run has finished (${mode})`, async () => {
+      const backend = (await gpujsBackend({ mode })) as GpujsBackend;
+      const vector = (values: number[]) => {
+        const shape = [values.length];
+        return {
+          dataId: backend.write(Float32Array.from(values), shape, 'float32'),
+          shape,
+          dtype: 'float32' as const,
+        };
+      };
+      const short = vector([1, 2, 3]);
+      const long = vector([1, 2, 3, 4, 5, 6, 7]);
+      // Both inputs are uploaded first; then, on webgpu, both calls come while the kernel still compiles.
+      await backend.read(short);
+      await backend.read(long);
+      const negLong = backend.unary('neg', long);
+      const negShort = backend.unary('neg', short);
+      expect([...(await backend.read({ ...long, dataId: negLong }))]).toEqual([-1, -2, -3, -4, -5, -6, -7]);
+      expect([...(await backend.read({ ...short, dataId: negShort }))]).toEqual([-1, -2, -3]);
+      backend.destroy();
+    });
   });
   describeBackendConformance(`gpujs-${mode}`, () => gpujsBackend({ mode }), options);
 }

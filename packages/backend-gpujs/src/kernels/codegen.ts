@@ -1,7 +1,10 @@
 /**
  * Helpers that write gpu.js kernel sources. Every kernel works on flat, dense, row-major data: its
- * output is 1-D (`this.thread.x` is the flat output index) and inputs are read with index math
- * generated per shape, so every size and stride is a literal in the source.
+ * output is 1-D (`this.thread.x` is the flat output index) and inputs are read with generated index
+ * math. Sizes and strides are scalar arguments (`Params`), not literals: the source holds only a
+ * kernel's structure (its op, dtypes, rank once dims are merged, which inputs broadcast where), so
+ * one compiled kernel serves every shape of that structure and a new batch size or sequence length
+ * compiles nothing. The backend caches kernels by their source.
  *
  * Index math runs in float arithmetic on exact integers: every index, coordinate and product stays
  * an integer of at most 2^24 (exact in float32, which is why a tensor may hold at most
@@ -24,32 +27,48 @@ export function lit(n: number): string {
 }
 
 /**
- * Lines that split the float `t` (an exact integer flat index) into coordinates of `dims`; returns
- * the coordinate expressions ('0' for size-1 dims). Names start with `prefix`. Each quotient
- * `floor(rest / stride)` is corrected twice in each direction from its remainder, which is exact,
- * so a division that is off by up to two units (GLSL allows 2.5 ulp) still yields exact coordinates.
+ * The sizes and strides a kernel reads as scalar arguments (uniforms on GL), named `p0`, `p1`, …
+ * in its source after the tensor arguments. Keeping them out of the source is what lets one
+ * compiled kernel serve every shape of the same structure.
+ */
+export class Params {
+  readonly values: number[] = [];
+
+  /** Adds `value` as the next scalar argument and returns its name in the source. */
+  add(value: number): string {
+    this.values.push(value);
+    return `p${this.values.length - 1}`;
+  }
+
+  /** The argument names, in order. */
+  names(): string[] {
+    return this.values.map((_, i) => `p${i}`);
+  }
+}
+
+/**
+ * Lines that split the float `t` (an exact integer flat index) into coordinates of row-major dims
+ * with `strides` (source expressions, the last one `1`); returns the coordinate expressions. Names
+ * start with `prefix`. Each quotient `floor(rest / stride)` is corrected twice in each direction
+ * from its remainder, which is exact, so a division that is off by up to two units (GLSL allows
+ * 2.5 ulp) still yields exact coordinates.
  */
 export function unflatten(
   prefix: string,
   t: string,
-  dims: readonly number[],
+  strides: readonly string[],
 ): { lines: string[]; coords: string[] } {
   const lines: string[] = [];
   const coords: string[] = [];
-  const strides = stridesFor(dims);
   let rest = t;
-  for (let d = 0; d < dims.length; d++) {
-    if (dims[d] === 1) {
-      coords.push('0');
-      continue;
-    }
-    if (strides[d] === 1) {
+  for (let d = 0; d < strides.length; d++) {
+    const s = strides[d];
+    if (s === '1') {
       coords.push(rest);
       continue;
     }
     const c = `${prefix}${d}`;
     const next = `${prefix}r${d}`;
-    const s = lit(strides[d]);
     lines.push(
       `let ${c} = 0.5;`,
       `${c} = Math.floor(${rest} / ${s});`,
@@ -85,20 +104,49 @@ export function stridesFor(dims: readonly number[]): number[] {
   return out;
 }
 
+/**
+ * Numbers as source expressions: `0` and `1` stay literals (a zero term is dropped, a unit
+ * coefficient multiplies nothing), any other number becomes a parameter. A 0 or 1 that comes from
+ * a particular shape rather than the structure only makes a second variant of the source.
+ */
+export function paramsOf(params: Params, values: readonly number[]): string[] {
+  return values.map((v) => (v === 0 ? '0' : v === 1 ? '1' : params.add(v)));
+}
+
+/** Source expressions of the row-major strides of `dims`: parameters, and `1` for the last dim. */
+export function stridesOf(params: Params, dims: readonly number[]): string[] {
+  return stridesFor(dims).map((s, d) => (d === dims.length - 1 ? '1' : params.add(s)));
+}
+
 /** `base + Σ coord·coefficient` as a source expression, skipping zero terms. */
-export function offsetExpr(coords: readonly string[], coefficients: readonly number[], base = 0): string {
+export function offsetExpr(coords: readonly string[], coefficients: readonly string[], base = '0'): string {
   const terms: string[] = [];
-  if (base !== 0) terms.push(lit(base));
+  if (base !== '0') terms.push(base);
   for (let d = 0; d < coords.length; d++) {
-    if (coords[d] === '0' || coefficients[d] === 0) continue;
-    terms.push(coefficients[d] === 1 ? coords[d] : `${coords[d]} * ${lit(coefficients[d])}`);
+    if (coords[d] === '0' || coefficients[d] === '0') continue;
+    terms.push(coefficients[d] === '1' ? coords[d] : `${coords[d]} * ${coefficients[d]}`);
   }
   return terms.length === 0 ? '0' : terms.join(' + ');
 }
 
-/** Wraps statement lines as a kernel function of `args` whose result is the variable `y`. */
-export function kernelSource(args: readonly string[], lines: readonly string[]): string {
-  return `function (${args.join(', ')}) {\n  ${lines.join('\n  ')}\n  return y;\n}`;
+/** What the backend compiles (once per distinct source) and the parameters of one call. */
+export interface KernelSpec {
+  /** The kernel function's JavaScript source: tensor arguments `a0…`, then parameters `p0…`. */
+  source: string;
+  /** This call's values of the parameters `p0…`. */
+  params: readonly number[];
+}
+
+/**
+ * The kernel of `inputs` tensor arguments `a0, a1, …` and the parameters in `params`, whose
+ * statements `lines` assign its result to the variable `y`.
+ */
+export function kernelSpec(inputs: number, params: Params, lines: readonly string[]): KernelSpec {
+  const args = [...Array.from({ length: inputs }, (_, i) => `a${i}`), ...params.names()];
+  return {
+    source: `function (${args.join(', ')}) {\n  ${lines.join('\n  ')}\n  return y;\n}`,
+    params: params.values,
+  };
 }
 
 /**
@@ -140,30 +188,29 @@ export function coalesceBroadcast(
 }
 
 /**
- * Source of an elementwise kernel over broadcast inputs `a0, a1, …`: `body` gets the names of the
- * loaded input values and returns lines that assign `y` (declared as a float before them).
+ * An elementwise kernel over broadcast inputs `a0, a1, …`: `body` gets the names of the loaded
+ * input values and returns lines that assign `y` (declared as a float before them). `params` may
+ * already hold parameters the body reads.
  */
-export function elementwiseSource(
+export function elementwiseSpec(
   outShape: Shape,
   inputs: readonly Shape[],
   body: (values: string[]) => string[],
-): string {
+  params = new Params(),
+): KernelSpec {
   const { dims, strides } = coalesceBroadcast(outShape, inputs);
-  const { lines, coords } = unflatten('c', 't', dims);
+  const { lines, coords } = unflatten('c', 't', stridesOf(params, dims));
   const src = [...THREAD_INDEX, ...lines];
   const values = inputs.map((_, i) => {
-    src.push(`const o${i} = ${offsetExpr(coords, strides[i])};`);
+    src.push(`const o${i} = ${offsetExpr(coords, paramsOf(params, strides[i]))};`);
     src.push(`const v${i} = a${i}[o${i}];`);
     return `v${i}`;
   });
   src.push('let y = 0.5;', ...body(values));
-  return kernelSource(
-    inputs.map((_, i) => `a${i}`),
-    src,
-  );
+  return kernelSpec(inputs.length, params, src);
 }
 
-/** A shape as a cache-key fragment. */
+/** A shape as a message fragment. */
 export function shapeKey(shape: Shape): string {
   return `[${shape.join(',')}]`;
 }

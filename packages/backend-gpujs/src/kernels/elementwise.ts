@@ -5,8 +5,7 @@
  * round half to even, pow on negative bases) spelled out, since GLSL leaves them undefined or loose.
  */
 import type { BinaryOp, DType, Shape, UnaryOp } from '@backprop/core';
-import type { KernelSpec } from '../kernel-cache.js';
-import { elementwiseSource, kernelSource, lit } from './codegen.js';
+import { elementwiseSpec, type KernelSpec, kernelSpec, lit, Params } from './codegen.js';
 
 /** `y = expm1(u)` for a float expression `u`, precise near zero. */
 function expm1Lines(u: string, y: string, tag: string): string[] {
@@ -207,7 +206,7 @@ function integral(lines: string[], dtype: DType): string[] {
 }
 
 export function unarySpec(op: UnaryOp, shape: Shape): KernelSpec {
-  return { source: elementwiseSource(shape, [shape], ([x]) => UNARY[op](x)) };
+  return elementwiseSpec(shape, [shape], ([x]) => UNARY[op](x));
 }
 
 export function binarySpec(op: BinaryOp, a: Shape, b: Shape, outShape: Shape, dtype: DType): KernelSpec {
@@ -215,18 +214,16 @@ export function binarySpec(op: BinaryOp, a: Shape, b: Shape, outShape: Shape, dt
     const lines = BINARY[op](v[0], v[1]);
     return dtype === 'int32' && (op === 'mul' || op === 'pow') ? integral(lines, dtype) : lines;
   };
-  return { source: elementwiseSource(outShape, [a, b], body) };
+  return elementwiseSpec(outShape, [a, b], body);
 }
 
 export function whereSpec(c: Shape, a: Shape, b: Shape, outShape: Shape): KernelSpec {
-  return {
-    source: elementwiseSource(outShape, [c, a, b], ([vc, va, vb]) => [
-      `y = ${vb};`,
-      `if (${vc} != 0) {`,
-      `  y = ${va};`,
-      '}',
-    ]),
-  };
+  return elementwiseSpec(outShape, [c, a, b], ([vc, va, vb]) => [
+    `y = ${vb};`,
+    `if (${vc} != 0) {`,
+    `  y = ${va};`,
+    '}',
+  ]);
 }
 
 /** float→int32 truncates toward zero; anything→bool is `x != 0`; other casts copy. */
@@ -237,15 +234,16 @@ export function castSpec(shape: Shape, from: DType, to: DType): KernelSpec {
       return [`y = Math.floor(${x});`, `if (${x} < 0) {`, `  y = Math.ceil(${x});`, '}'];
     return [`y = ${x};`];
   };
-  return { source: elementwiseSource(shape, [shape], body) };
+  return elementwiseSpec(shape, [shape], body);
 }
 
-/** Every element is the scalar argument (a uniform on GL), so one kernel serves every fill value. */
-export function fillSpec(): KernelSpec {
-  return { source: kernelSource(['value'], ['let y = 0.5;', 'y = value;']), argumentTypes: ['Float'] };
+/** Every element is the parameter `value`, so one kernel serves every fill. */
+export function fillSpec(value: number): KernelSpec {
+  const params = new Params();
+  return kernelSpec(0, params, ['let y = 0.5;', `y = ${params.add(value)};`]);
 }
 
 /** Copies a flat array: how data is uploaded into device memory (a texture or buffer). */
 export function copySpec(): KernelSpec {
-  return { source: kernelSource(['a0'], ['let y = 0.5;', 'y = a0[this.thread.x];']) };
+  return kernelSpec(1, new Params(), ['let y = 0.5;', 'y = a0[this.thread.x];']);
 }

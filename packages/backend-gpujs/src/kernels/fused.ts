@@ -5,28 +5,35 @@
  * subtracted before exponentiating.
  */
 import type { Shape } from '@backprop/core';
-import type { KernelSpec } from '../kernel-cache.js';
-import { kernelSource, lit, offsetExpr, THREAD_INDEX, unflatten } from './codegen.js';
+import {
+  type KernelSpec,
+  kernelSpec,
+  offsetExpr,
+  Params,
+  stridesOf,
+  THREAD_INDEX,
+  unflatten,
+} from './codegen.js';
 import { aroundAxis } from './movement.js';
-import { blockedLoop, chunkElements, chunksOf, REDUCE_CHUNK } from './reduce.js';
+import { alongAxisPass, blockedLoop, chunkElements } from './reduce.js';
 
 /**
- * Lines setting `mx` = the maximum and `ls` = log Σ exp(x − mx) over `count` elements
- * `a0[base + r·stride]` (count ≥ 1). Kept apart (not as mx + ls) so large logits keep their precision.
+ * Lines setting `mx` = the maximum and `ls` = log Σ exp(x − mx) over `count` (a float expression,
+ * at least 1) elements `a0[base + r]`. Kept apart (not as mx + ls) so large logits keep their
+ * precision.
  */
-function logSumExpLines(count: number, stride: number): string[] {
-  const at = (r: string) => `a0[base + ${r} * ${lit(stride)}]`;
+function logSumExpLines(count: string): string[] {
   return [
     'let mx = a0[base];',
     `for (let r = 1; r < ${count}; r++) {`,
-    `  const e = ${at('r')};`,
+    '  const e = a0[base + r];',
     '  if (e > mx || e != e) {',
     '    mx = e;',
     '  }',
     '}',
     'let y = 0.5;',
     'y = 0;',
-    ...blockedLoop(count, (r, add) => [add(`Math.exp(${at(r)} - mx)`)]),
+    ...blockedLoop(count, (r, add) => [add(`Math.exp(a0[base + ${r}] - mx)`)]),
     'const ls = Math.log(y);',
   ];
 }
@@ -49,18 +56,10 @@ export function softmaxDims(shape: Shape, axis: number): [number, number, number
  * below m adds nothing (exp underflows there), which also keeps an all −∞ chunk from adding NaN.
  * With one chunk the output is what the softmax kernels read: [outer, inner, 2].
  */
-export function rowStatsSpec(
-  [outer, size, inner]: readonly [number, number, number],
-  pairsIn: boolean,
-): KernelSpec {
-  const chunks = chunksOf(size);
-  const length = Math.min(size, REDUCE_CHUNK);
-  const width = pairsIn ? 2 : 1;
-  const { lines, coords } = unflatten('c', 't', [outer, chunks, inner, 2]);
-  const [co, ck, ci, cp] = coords;
-  const at = (g: string, field = 0) => `a0[base + ${g} * ${lit(inner * width)}${field ? ' + 1' : ''}]`;
-  const visit = (body: (g: string, add: (term: string) => string) => string[], blocked: boolean) =>
-    chunkElements('start', length, size, body, blocked);
+export function rowStatsSpec(dims: readonly [number, number, number], pairsIn: boolean): KernelSpec {
+  const params = new Params();
+  const pass = alongAxisPass(params, dims, pairsIn ? 2 : 1, true);
+  const at = (g: string, field = 0) => `a0[base + ${g} * ${pass.innerWidth}${field ? ' + 1' : ''}]`;
   const term = pairsIn
     ? (g: string, add: (t: string) => string) => [
         `const mc = ${at(g)};`,
@@ -79,51 +78,56 @@ export function rowStatsSpec(
     : (g: string, add: (t: string) => string) => [add(`Math.exp(${at(g)} - mx)`)];
   const src = [
     ...THREAD_INDEX,
-    ...lines,
-    `const base = ${offsetExpr([co, ci], [size * inner * width, width])};`,
-    'let start = 0.5;',
-    `start = ${ck === '0' ? '0' : `${ck} * ${REDUCE_CHUNK}`};`,
+    ...pass.lines,
     `let mx = ${at('start')};`,
-    ...visit((g) => [`const e = ${at(g)};`, 'if (e > mx || e != e) {', '  mx = e;', '}'], false),
+    ...chunkElements(
+      'start',
+      'len',
+      (g) => [`const e = ${at(g)};`, 'if (e > mx || e != e) {', '  mx = e;', '}'],
+      false,
+    ),
     'let y = 0.5;',
     'y = 0;',
-    ...visit(term, true),
+    ...chunkElements('start', 'len', term, true),
     'const ls = Math.log(y);',
     'y = mx;',
-    `if (${cp} == 1) {`,
+    `if (${pass.pair} == 1) {`,
     '  y = ls;',
     '}',
   ];
-  return { source: kernelSource(['a0'], src) };
+  return kernelSpec(1, params, src);
 }
 
 /** softmax (exp(x − mx − ls)) or log-softmax ((x − mx) − ls) from x (a0) and its row statistics (a1). */
 export function softmaxApplySpec(shape: Shape, axis: number, log: boolean): KernelSpec {
   const [outer, size, inner] = softmaxDims(shape, axis);
-  const { lines, coords } = unflatten('c', 't', [outer, size, inner]);
+  const params = new Params();
+  const { lines, coords } = unflatten('c', 't', stridesOf(params, [outer, size, inner]));
   const [co, , ci] = coords;
   const src = [
     ...THREAD_INDEX,
     ...lines,
-    `const so = ${offsetExpr([co, ci], [2 * inner, 2])};`,
+    `const so = ${offsetExpr([co, ci], [params.add(2 * inner), '2'])};`,
     'const mx = a1[so];',
     'const ls = a1[so + 1];',
     'let y = 0.5;',
     log ? 'y = (a0[this.thread.x] - mx) - ls;' : 'y = Math.exp((a0[this.thread.x] - mx) - ls);',
   ];
-  return { source: kernelSource(['a0', 'a1'], src) };
+  return kernelSpec(2, params, src);
 }
 
 /** −log softmax(logits)[i, labels[i]] for logits [N, C] (a0) and labels [N] (a1); 1 ≤ C ≤ `REDUCE_CHUNK`. */
 export function softmaxCrossEntropySpec(classes: number): KernelSpec {
+  const params = new Params();
+  const c = params.add(classes);
   const src = [
     'const row = this.thread.x;',
-    `const base = row * ${lit(classes)};`,
-    ...logSumExpLines(classes, 1),
+    `const base = row * ${c};`,
+    ...logSumExpLines(c),
     'const label = Math.floor(a1[row] + 0.5);',
     'y = (mx - a0[base + label]) + ls;',
   ];
-  return { source: kernelSource(['a0', 'a1'], src) };
+  return kernelSpec(2, params, src);
 }
 
 /**
@@ -131,11 +135,12 @@ export function softmaxCrossEntropySpec(classes: number): KernelSpec {
  * statistics [N, 2] (a2, from `rowStatsSpec`): the form for C above `REDUCE_CHUNK`.
  */
 export function softmaxCrossEntropyFromStatsSpec(classes: number): KernelSpec {
+  const params = new Params();
   const src = [
     'const row = this.thread.x;',
     'const label = Math.floor(a1[row] + 0.5);',
     'let y = 0.5;',
-    `y = (a2[row * 2] - a0[row * ${lit(classes)} + label]) + a2[row * 2 + 1];`,
+    `y = (a2[row * 2] - a0[row * ${params.add(classes)} + label]) + a2[row * 2 + 1];`,
   ];
-  return { source: kernelSource(['a0', 'a1', 'a2'], src) };
+  return kernelSpec(3, params, src);
 }

@@ -6,8 +6,17 @@
  * texture cache instead, and webasm vectorises across four output cells (f32x4 SIMD).
  */
 import type { FusedActivation, Shape } from '@backprop/core';
-import type { KernelSpec } from '../kernel-cache.js';
-import { elementwiseSource, kernelSource, lit, offsetExpr, THREAD_INDEX, unflatten } from './codegen.js';
+import {
+  elementwiseSpec,
+  type KernelSpec,
+  kernelSpec,
+  lit,
+  offsetExpr,
+  Params,
+  stridesOf,
+  THREAD_INDEX,
+  unflatten,
+} from './codegen.js';
 import { blockedLoop } from './reduce.js';
 
 export interface MatmulDims {
@@ -39,21 +48,25 @@ export function kChunksOf(k: number): number {
 }
 
 /**
- * Lines that add Σ_q a0[aBase + q·aStep] · a1[bBase + q·bStep] into `y` for q in [0, k); with
- * `total` (a ragged last chunk starting at the float `kStart`) only terms with kStart + q < total.
+ * Lines that add Σ_q a0[aBase + q·aStep] · a1[bBase + q·bStep] into `y` for q in [0, `len`) (a
+ * float expression): four products per iteration, in blocks of 64 products, then the last len mod 4.
  */
-function dotLines(k: number, aStep: number, bStep: number, total?: number): string[] {
-  const term = (q: string) => `a0[aBase + ${q} * ${lit(aStep)}] * a1[bBase + ${q} * ${lit(bStep)}]`;
-  if (total !== undefined) {
-    return blockedLoop(k, (r, add) => [`if (kStart + ${r} < ${total}) {`, `  ${add(term(r))}`, '}']);
-  }
-  if (k % 4 === 0 && k >= 8) {
-    return blockedLoop(k / 4, (r, add) => [
+function dotLines(len: string, aStep: string, bStep: string): string[] {
+  const at = (q: string, step: string) => (step === '1' ? q : `${q} * ${step}`);
+  const term = (q: string) => `a0[aBase + ${at(q, aStep)}] * a1[bBase + ${at(q, bStep)}]`;
+  return [
+    'let quads = 0.5;',
+    `quads = Math.floor(${len} / 4);`,
+    ...blockedLoop('quads', (r, add) => [
       `const q = ${r} * 4;`,
       add(`${term('q')} + ${term('(q + 1)')} + ${term('(q + 2)')} + ${term('(q + 3)')}`),
-    ]);
-  }
-  return blockedLoop(k, (r, add) => [add(term(r))]);
+    ]),
+    'let tail = 0.5;',
+    `tail = ${len} - quads * 4;`,
+    'for (let rt = 0; rt < tail; rt++) {',
+    `  y += ${term('(quads * 4 + rt)')};`,
+    '}',
+  ];
 }
 
 /**
@@ -64,23 +77,30 @@ function dotLines(k: number, aStep: number, bStep: number, total?: number): stri
 export function matmulSpec(d: MatmulDims, transposeA: boolean, transposeB: boolean): KernelSpec {
   const { batch, m, k, n } = d;
   const chunks = kChunksOf(k);
-  const length = Math.min(k, MATMUL_K_CHUNK);
-  const { lines, coords } = unflatten('c', 't', [chunks, batch, m, n]);
-  const [kc, p, i, j] = coords;
-  const aStep = transposeA ? m : 1;
-  const bStep = transposeB ? 1 : n;
+  const params = new Params();
+  const outDims = chunks > 1 ? [chunks, batch, m, n] : [batch, m, n];
+  const { lines, coords } = unflatten('c', 't', stridesOf(params, outDims));
+  const [kc, p, i, j] = chunks > 1 ? coords : ['0', ...coords];
+  const aStep = transposeA ? params.add(m) : '1';
+  const bStep = transposeB ? '1' : params.add(n);
+  const kParam = params.add(k);
   const src = [
     ...THREAD_INDEX,
     ...lines,
     'let kStart = 0.5;',
     `kStart = ${kc === '0' ? '0' : `${kc} * ${MATMUL_K_CHUNK}`};`,
-    `const aBase = ${offsetExpr([p, i], [m * k, transposeA ? 1 : k])} + kStart * ${lit(aStep)};`,
-    `const bBase = ${offsetExpr([p, j], [k * n, transposeB ? k : 1])} + kStart * ${lit(bStep)};`,
+    'let len = 0.5;',
+    `len = ${kParam} - kStart;`,
+    `if (len > ${MATMUL_K_CHUNK}) {`,
+    `  len = ${MATMUL_K_CHUNK};`,
+    '}',
+    `const aBase = ${offsetExpr([p, i], [params.add(m * k), transposeA ? '1' : kParam])} + kStart * ${aStep};`,
+    `const bBase = ${offsetExpr([p, j], [params.add(k * n), transposeB ? kParam : '1'])} + kStart * ${bStep};`,
     'let y = 0.5;',
     'y = 0;',
-    ...dotLines(length, aStep, bStep, k % length !== 0 ? k : undefined),
+    ...dotLines('len', aStep, bStep),
   ];
-  return { source: kernelSource(['a0', 'a1'], src) };
+  return kernelSpec(2, params, src);
 }
 
 /** Lines applying a fused activation to `y` in place. */
@@ -126,20 +146,22 @@ export function linearSpec(
   hasBias: boolean,
   activation: FusedActivation,
 ): KernelSpec {
-  const { lines, coords } = unflatten('c', 't', [m, n]);
+  const params = new Params();
+  const { lines, coords } = unflatten('c', 't', stridesOf(params, [m, n]));
   const [i, j] = coords;
+  const kParam = params.add(k);
   const src = [
     ...THREAD_INDEX,
     ...lines,
-    `const aBase = ${offsetExpr([i], [k])};`,
-    `const bBase = ${offsetExpr([j], [k])};`,
+    `const aBase = ${offsetExpr([i], [kParam])};`,
+    `const bBase = ${offsetExpr([j], [kParam])};`,
     'let y = 0.5;',
     'y = 0;',
-    ...dotLines(k, 1, 1),
+    ...dotLines(kParam, '1', '1'),
     ...(hasBias ? [`y += a2[${j}];`] : []),
     ...activationLines(activation),
   ];
-  return { source: kernelSource(hasBias ? ['a0', 'a1', 'a2'] : ['a0', 'a1'], src) };
+  return kernelSpec(hasBias ? 3 : 2, params, src);
 }
 
 /**
@@ -153,10 +175,8 @@ export function linearEpilogueSpec(
   activation: FusedActivation,
 ): KernelSpec {
   const inputs = hasBias ? [[m, n], [n]] : [[m, n]];
-  return {
-    source: elementwiseSource([m, n], inputs, ([z, b]) => [
-      hasBias ? `y = ${z} + ${b};` : `y = ${z};`,
-      ...activationLines(activation),
-    ]),
-  };
+  return elementwiseSpec([m, n], inputs, ([z, b]) => [
+    hasBias ? `y = ${z} + ${b};` : `y = ${z};`,
+    ...activationLines(activation),
+  ]);
 }

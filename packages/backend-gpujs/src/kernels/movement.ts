@@ -1,12 +1,14 @@
 /** Movement and indexing kernels: transpose, broadcastTo, strided slice, concat, gather, indexAdd. */
 import type { Shape } from '@backprop/core';
-import type { KernelSpec } from '../kernel-cache.js';
 import {
-  elementwiseSource,
-  kernelSource,
-  lit,
+  elementwiseSpec,
+  type KernelSpec,
+  kernelSpec,
   offsetExpr,
+  Params,
+  paramsOf,
   stridesFor,
+  stridesOf,
   THREAD_INDEX,
   unflatten,
 } from './codegen.js';
@@ -18,25 +20,51 @@ export function aroundAxis(shape: Shape, axis: number): [number, number, number]
   return [product(shape.slice(0, axis)), shape[axis], product(shape.slice(axis + 1))];
 }
 
-export function transposeSpec(shape: Shape, perm: readonly number[]): KernelSpec {
-  const outShape = perm.map((p) => shape[p]);
-  const inStrides = stridesFor(shape);
-  const { lines, coords } = unflatten('c', 't', outShape);
-  const src = [
+/** A kernel that reads `a0[offset]` for the output coordinates of `outDims`, `offset` built by `at`. */
+function gatherBy(params: Params, outDims: readonly number[], at: (coords: string[]) => string): KernelSpec {
+  const { lines, coords } = unflatten('c', 't', stridesOf(params, outDims));
+  return kernelSpec(1, params, [
     ...THREAD_INDEX,
     ...lines,
-    `const o = ${offsetExpr(
-      coords,
-      perm.map((p) => inStrides[p]),
-    )};`,
+    `const o = ${at(coords)};`,
     'let y = 0.5;',
     'y = a0[o];',
-  ];
-  return { source: kernelSource(['a0'], src) };
+  ]);
+}
+
+/**
+ * Drops size-1 dims and merges runs of output dims that stay adjacent and in order in the input,
+ * so a transpose is written over the fewest dims: returns the merged output dims and, for each,
+ * its stride in the input.
+ */
+function mergeTranspose(shape: Shape, perm: readonly number[]): { dims: number[]; inStrides: number[] } {
+  const strides = stridesFor(shape);
+  const dims: number[] = [];
+  const inStrides: number[] = [];
+  let previous = -1;
+  for (const p of perm) {
+    if (shape[p] === 1) continue;
+    // Adjacent: p follows the previous kept dim in the input, past size-1 dims only.
+    if (dims.length > 0 && p > previous && shape.slice(previous + 1, p).every((s) => s === 1)) {
+      dims[dims.length - 1] *= shape[p];
+      inStrides[inStrides.length - 1] = strides[p];
+    } else {
+      dims.push(shape[p]);
+      inStrides.push(strides[p]);
+    }
+    previous = p;
+  }
+  return { dims, inStrides };
+}
+
+export function transposeSpec(shape: Shape, perm: readonly number[]): KernelSpec {
+  const { dims, inStrides } = mergeTranspose(shape, perm);
+  const params = new Params();
+  return gatherBy(params, dims, (coords) => offsetExpr(coords, paramsOf(params, inStrides)));
 }
 
 export function broadcastSpec(shape: Shape, outShape: Shape): KernelSpec {
-  return { source: elementwiseSource(outShape, [shape], ([v]) => [`y = ${v};`]) };
+  return elementwiseSpec(outShape, [shape], ([v]) => [`y = ${v};`]);
 }
 
 export function sliceSpec(
@@ -47,19 +75,21 @@ export function sliceSpec(
 ): KernelSpec {
   const strides = stridesFor(shape);
   const base = begin.reduce((s, b, d) => s + b * strides[d], 0);
-  const { lines, coords } = unflatten('c', 't', outShape);
-  const src = [
-    ...THREAD_INDEX,
-    ...lines,
-    `const o = ${offsetExpr(
-      coords,
-      step.map((s, d) => s * strides[d]),
-      base,
-    )};`,
-    'let y = 0.5;',
-    'y = a0[o];',
-  ];
-  return { source: kernelSource(['a0'], src) };
+  const kept = outShape.flatMap((size, d) => (size === 1 ? [] : [d]));
+  const params = new Params();
+  return gatherBy(
+    params,
+    kept.map((d) => outShape[d]),
+    (coords) =>
+      offsetExpr(
+        coords,
+        paramsOf(
+          params,
+          kept.map((d) => step[d] * strides[d]),
+        ),
+        paramsOf(params, [base])[0],
+      ),
+  );
 }
 
 /** Joins non-empty inputs (at most a few, one texture unit each on GL) along `axis`. */
@@ -67,45 +97,44 @@ export function concatSpec(shapes: readonly Shape[], axis: number): KernelSpec {
   const [outer, , inner] = aroundAxis(shapes[0], axis);
   const sizes = shapes.map((s) => s[axis]);
   const total = sizes.reduce((a, b) => a + b, 0);
-  const { lines, coords } = unflatten('c', 't', [outer, total, inner]);
+  const params = new Params();
+  const { lines, coords } = unflatten('c', 't', stridesOf(params, [outer, total, inner]));
   const [co, cc, ci] = coords;
+  const innerParam = paramsOf(params, [inner])[0];
   const src = [...THREAD_INDEX, ...lines, 'let y = 0.5;'];
   let start = 0;
   shapes.forEach((_, k) => {
     const end = start + sizes[k];
-    const offset = offsetExpr([co, cc, ci], [sizes[k] * inner, inner, 1], -start * inner);
+    const offset = offsetExpr(
+      [co, cc, ci],
+      [...paramsOf(params, [sizes[k] * inner]), innerParam, '1'],
+      paramsOf(params, [-start * inner])[0],
+    );
     const read = `  y = a${k}[${offset}];`;
-    if (k === 0)
-      src.push(
-        shapes.length === 1 ? read.trim() : `if (${cc} < ${end}) {`,
-        ...(shapes.length === 1 ? [] : [read]),
-      );
+    const below = k < shapes.length - 1 ? `${cc} < ${params.add(end)}` : '';
+    if (k === 0) src.push(...(shapes.length === 1 ? [read.trim()] : [`if (${below}) {`, read]));
     else if (k === shapes.length - 1) src.push('} else {', read, '}');
-    else src.push(`} else if (${cc} < ${end}) {`, read);
+    else src.push(`} else if (${below}) {`, read);
     start = end;
   });
-  return {
-    source: kernelSource(
-      shapes.map((_, k) => `a${k}`),
-      src,
-    ),
-  };
+  return kernelSpec(shapes.length, params, src);
 }
 
 /** Entries of `shape` along `axis` at the `count` indices in a1. */
 export function gatherSpec(shape: Shape, axis: number, count: number): KernelSpec {
   const [outer, size, inner] = aroundAxis(shape, axis);
-  const { lines, coords } = unflatten('c', 't', [outer, count, inner]);
+  const params = new Params();
+  const { lines, coords } = unflatten('c', 't', stridesOf(params, [outer, count, inner]));
   const [co, cj, ci] = coords;
   const src = [
     ...THREAD_INDEX,
     ...lines,
     `const ix = Math.floor(a1[${cj}] + 0.5);`,
-    `const o = ${offsetExpr([co, 'ix', ci], [size * inner, inner, 1])};`,
+    `const o = ${offsetExpr([co, 'ix', ci], paramsOf(params, [size * inner, inner, 1]))};`,
     'let y = 0.5;',
     'y = a0[o];',
   ];
-  return { source: kernelSource(['a0', 'a1'], src) };
+  return kernelSpec(2, params, src);
 }
 
 /**
@@ -123,19 +152,22 @@ export function indexAddSpec(
   length = count,
 ): KernelSpec {
   const [outer, size, inner] = aroundAxis(shape, axis);
-  const { lines, coords } = unflatten('c', 't', [outer, size, inner]);
+  const params = new Params();
+  const { lines, coords } = unflatten('c', 't', stridesOf(params, [outer, size, inner]));
   const [co, ca, ci] = coords;
+  const innerParam = paramsOf(params, [inner])[0];
+  const first = paramsOf(params, [start])[0];
   const src = [
     ...THREAD_INDEX,
     ...lines,
     'let y = 0.5;',
-    `y = a0[${offsetExpr([co, ca, ci], [size * inner, inner, 1])}];`,
-    `const sb = ${offsetExpr([co, ci], [count * inner, 1], start * inner)};`,
-    `for (let j = 0; j < ${length}; j++) {`,
-    `  if (Math.floor(a1[${start === 0 ? 'j' : `j + ${start}`}] + 0.5) == ${ca}) {`,
-    `    y += a2[sb + j * ${lit(inner)}];`,
+    'y = a0[this.thread.x];',
+    `const sb = ${offsetExpr([co, ci, first], [params.add(count * inner), '1', innerParam])};`,
+    `for (let j = 0; j < ${params.add(length)}; j++) {`,
+    `  if (Math.floor(a1[${first === '0' ? 'j' : `j + ${first}`}] + 0.5) == ${ca}) {`,
+    `    y += a2[sb + ${offsetExpr(['j'], [innerParam])}];`,
     '  }',
     '}',
   ];
-  return { source: kernelSource(['a0', 'a1', 'a2'], src) };
+  return kernelSpec(3, params, src);
 }

@@ -10,8 +10,17 @@
  * rounding over about 64 + 64 + n / 4096 terms instead of n: as accurate as a pairwise sum.
  */
 import type { ArgReduceOp, ReduceOp, Shape } from '@backprop/core';
-import type { KernelSpec } from '../kernel-cache.js';
-import { kernelSource, lit, offsetExpr, stridesFor, THREAD_INDEX, unflatten } from './codegen.js';
+import {
+  type KernelSpec,
+  kernelSpec,
+  offsetExpr,
+  Params,
+  paramsOf,
+  stridesFor,
+  stridesOf,
+  THREAD_INDEX,
+  unflatten,
+} from './codegen.js';
 
 const BLOCK = 64;
 
@@ -28,30 +37,28 @@ export function chunksOf(count: number): number {
 }
 
 /**
- * Lines that loop `r` over [0, count) and run `body(r)` (an Integer index expression), blocked so
- * each block's terms go to a partial `part` that is added to `y` (`accumulate` adds a term).
+ * Lines that loop `r` over [0, `count`) (a float expression) and run `body(r)` (an Integer index
+ * expression), blocked so each block's terms go to a partial `part` that is added to `y` (`add`
+ * adds a term). At most one blocked loop per kernel: its block counters are kernel-wide names.
  */
 export function blockedLoop(
-  count: number,
+  count: string,
   body: (r: string, add: (term: string) => string) => string[],
 ): string[] {
-  if (count <= BLOCK) {
-    return [
-      `for (let r = 0; r < ${count}; r++) {`,
-      ...body('r', (term) => `y += ${term};`).map((l) => `  ${l}`),
-      '}',
-    ];
-  }
-  const blocks = Math.ceil(count / BLOCK);
-  const ragged = count % BLOCK !== 0;
-  const inner = body('r', (term) => `part += ${term};`).map((l) => `${ragged ? '      ' : '    '}${l}`);
   return [
-    `for (let rb = 0; rb < ${blocks}; rb++) {`,
+    'let nb = 0.5;',
+    `nb = Math.ceil(${count} / ${BLOCK});`,
+    'for (let rb = 0; rb < nb; rb++) {',
     '  let part = 0.5;',
     '  part = 0;',
-    `  for (let rq = 0; rq < ${BLOCK}; rq++) {`,
+    '  let bl = 0.5;',
+    `  bl = ${count} - rb * ${BLOCK};`,
+    `  if (bl > ${BLOCK}) {`,
+    `    bl = ${BLOCK};`,
+    '  }',
+    '  for (let rq = 0; rq < bl; rq++) {',
     `    const r = rb * ${BLOCK} + rq;`,
-    ...(ragged ? [`    if (r < ${count}) {`, ...inner, '    }'] : inner),
+    ...body('r', (term) => `part += ${term};`).map((l) => `    ${l}`),
     '  }',
     '  y += part;',
     '}',
@@ -59,29 +66,42 @@ export function blockedLoop(
 }
 
 /**
- * Lines that visit the elements [`start`, `start` + `length`) of a chunk that may run past `count`
- * (the last chunk): `body(g)` gets the float global index `g` of each element.
+ * Lines that visit the `length` elements (a float expression) of a chunk from `start`: `body(g)`
+ * gets the float global index `g` of each element.
  */
 export function chunkElements(
   start: string,
-  length: number,
-  count: number,
+  length: string,
   body: (g: string, add: (term: string) => string) => string[],
   blocked: boolean,
 ): string[] {
-  const ragged = count % length !== 0;
-  const visit = (r: string, add: (term: string) => string) => {
-    const inner = body('g', add);
-    return [
-      'let g = 0.5;',
-      `g = ${start} + ${r};`,
-      ...(ragged ? [`if (g < ${count}) {`, ...inner.map((l) => `  ${l}`), '}'] : inner),
-    ];
-  };
+  const visit = (r: string, add: (term: string) => string) => [
+    'let g = 0.5;',
+    `g = ${start} + ${r};`,
+    ...body('g', add),
+  ];
   if (blocked) return blockedLoop(length, visit);
   return [
     `for (let r = 0; r < ${length}; r++) {`,
     ...visit('r', (term) => `y += ${term};`).map((l) => `  ${l}`),
+    '}',
+  ];
+}
+
+/**
+ * Lines declaring the floats `start` (the first element of this thread's chunk, chunk `chunk` of
+ * `REDUCE_CHUNK` elements, or 0 when there is one chunk) and `len` (how many elements it holds)
+ * of `count` (a float expression).
+ */
+export function chunkBounds(chunk: string | null, count: string): string[] {
+  if (chunk === null) return ['let start = 0.5;', 'start = 0;', 'let len = 0.5;', `len = ${count};`];
+  return [
+    'let start = 0.5;',
+    `start = ${chunk} * ${REDUCE_CHUNK};`,
+    'let len = 0.5;',
+    `len = ${count} - start;`,
+    `if (len > ${REDUCE_CHUNK}) {`,
+    `  len = ${REDUCE_CHUNK};`,
     '}',
   ];
 }
@@ -125,15 +145,6 @@ export function reducedCount(shape: Shape, axes: readonly number[]): number {
   return axes.reduce((n, a) => n * (shape[a] ?? 1), 1);
 }
 
-/** Lines computing `name` = the input offset of reduced element `g` (an exact float) past `base`. */
-function reducedOffset(name: string, g: string, grouped: Grouped): string[] {
-  if (grouped.reducedDims.length === 0) return [`const ${name} = base;`];
-  if (grouped.reducedDims.length === 1)
-    return [`const ${name} = base + ${g} * ${lit(grouped.reducedStrides[0])};`];
-  const { lines, coords } = unflatten(`${name}q`, g, grouped.reducedDims);
-  return [...lines, `const ${name} = base + ${offsetExpr(coords, grouped.reducedStrides)};`];
-}
-
 /**
  * Reduces `x` of `shape` over `axes` (each reduced count ≥ 1; empty inputs are handled by the
  * backend). With more than `REDUCE_CHUNK` reduced elements the kernel is the first pass: its
@@ -144,41 +155,73 @@ export function reduceSpec(op: ReduceOp, shape: Shape, axes: readonly number[]):
   const g = group(shape, axes);
   const count = g.reducedDims.reduce((a, b) => a * b, 1);
   const chunks = chunksOf(count);
-  const length = Math.min(count, REDUCE_CHUNK);
-  const { lines, coords } = unflatten('c', 't', [...g.keptDims, chunks]);
-  const chunk = coords[coords.length - 1];
+  const params = new Params();
+  const outDims = chunks > 1 ? [...g.keptDims, chunks] : g.keptDims;
+  const { lines, coords } = unflatten('c', 't', stridesOf(params, outDims));
+  const keptCoords = coords.slice(0, g.keptDims.length);
+  const reducedStrides = paramsOf(params, g.reducedStrides);
+  const reducedWalk = stridesOf(params, g.reducedDims);
+  // Lines computing `name` = the input offset of reduced element `gIndex` (an exact float).
+  const read = (name: string, gIndex: string): string[] => {
+    if (g.reducedDims.length <= 1)
+      return [`const ${name} = ${offsetExpr(['base', gIndex], ['1', reducedStrides[0] ?? '0'])};`];
+    const walk = unflatten(`${name}q`, gIndex, reducedWalk);
+    return [...walk.lines, `const ${name} = ${offsetExpr(walk.coords, reducedStrides, 'base')};`];
+  };
   const src = [
     ...THREAD_INDEX,
     ...lines,
-    `const base = ${offsetExpr(coords.slice(0, -1), g.keptStrides)};`,
-    'let start = 0.5;',
-    `start = ${chunk === '0' ? '0' : `${chunk} * ${REDUCE_CHUNK}`};`,
+    `const base = ${offsetExpr(keptCoords, paramsOf(params, g.keptStrides))};`,
+    ...chunkBounds(chunks > 1 ? coords[coords.length - 1] : null, params.add(count)),
     'let y = 0.5;',
   ];
-  const read = (gIndex: string) => reducedOffset('o', gIndex, g);
   if (op === 'sum') {
-    src.push(
-      'y = 0;',
-      ...chunkElements('start', length, count, (gi, add) => [...read(gi), add('a0[o]')], true),
-    );
+    src.push('y = 0;', ...chunkElements('start', 'len', (gi, add) => [...read('o', gi), add('a0[o]')], true));
   } else if (op === 'prod') {
-    src.push('y = 1;', ...chunkElements('start', length, count, (gi) => [...read(gi), 'y *= a0[o];'], false));
+    src.push('y = 1;', ...chunkElements('start', 'len', (gi) => [...read('o', gi), 'y *= a0[o];'], false));
   } else {
     // The first NaN wins and stays: `e != e` is true only for NaN, and nothing compares above NaN.
     const cmp = op === 'max' ? '>' : '<';
     src.push(
-      ...reducedOffset('o0', 'start', g),
+      ...read('o0', 'start'),
       'y = a0[o0];',
       ...chunkElements(
         'start',
-        length,
-        count,
-        (gi) => [...read(gi), 'const e = a0[o];', `if (e ${cmp} y || e != e) {`, '  y = e;', '}'],
+        'len',
+        (gi) => [...read('o', gi), 'const e = a0[o];', `if (e ${cmp} y || e != e) {`, '  y = e;', '}'],
         false,
       ),
     );
   }
-  return { source: kernelSource(['a0'], src) };
+  return kernelSpec(1, params, src);
+}
+
+/**
+ * The output coordinates of a pass along the middle axis of [outer, size, inner] over values
+ * (`width` 1) or pairs (`width` 2): with `pairsOut` the output is [outer, chunks, inner, 2],
+ * otherwise [outer, inner]. Declares `base` (the input offset of the thread's row), `start` and
+ * `len` (its chunk) and returns the parameter `innerWidth` (the input stride along the axis) and
+ * the pair coordinate (`'0'` without `pairsOut`).
+ */
+export function alongAxisPass(
+  params: Params,
+  [outer, size, inner]: readonly [number, number, number],
+  width: 1 | 2,
+  pairsOut: boolean,
+): { lines: string[]; innerWidth: string; pair: string } {
+  const dims = pairsOut ? [outer, chunksOf(size), inner, 2] : [outer, inner];
+  const { lines, coords } = unflatten('c', 't', stridesOf(params, dims));
+  const [co, ck, ci, cp]: (string | null)[] = pairsOut ? coords : [coords[0], null, coords[1], '0'];
+  const innerWidth = params.add(inner * width);
+  return {
+    lines: [
+      ...lines,
+      `const base = ${offsetExpr([co as string, ci as string], [params.add(size * inner * width), String(width)])};`,
+      ...chunkBounds(ck, params.add(size)),
+    ],
+    innerWidth,
+    pair: cp as string,
+  };
 }
 
 /**
@@ -191,42 +234,31 @@ export function reduceSpec(op: ReduceOp, shape: Shape, axes: readonly number[]):
  */
 export function argReduceSpec(
   op: ArgReduceOp,
-  [outer, size, inner]: readonly [number, number, number],
+  dims: readonly [number, number, number],
   pairsIn: boolean,
   pairsOut: boolean,
 ): KernelSpec {
-  const chunks = chunksOf(size);
-  const length = Math.min(size, REDUCE_CHUNK);
-  const width = pairsIn ? 2 : 1;
-  const { lines, coords } = unflatten('c', 't', pairsOut ? [outer, chunks, inner, 2] : [outer, inner]);
-  const [co, ck, ci, cp] = pairsOut ? coords : [coords[0], '0', coords[1], '0'];
+  const params = new Params();
+  const pass = alongAxisPass(params, dims, pairsIn ? 2 : 1, pairsOut);
   const cmp = op === 'argmax' ? '>' : '<';
-  const value = (g: string) => `a0[base + ${g} * ${lit(inner * width)}]`;
-  const index = (g: string) => (pairsIn ? `a0[base + ${g} * ${lit(inner * width)} + 1]` : g);
+  const value = (g: string) => `a0[base + ${g} * ${pass.innerWidth}]`;
+  const index = (g: string) => (pairsIn ? `a0[base + ${g} * ${pass.innerWidth} + 1]` : g);
   const src = [
     ...THREAD_INDEX,
-    ...lines,
-    `const base = ${offsetExpr([co, ci], [size * inner * width, width])};`,
-    'let start = 0.5;',
-    `start = ${ck === '0' ? '0' : `${ck} * ${REDUCE_CHUNK}`};`,
+    ...pass.lines,
     `let best = ${value('start')};`,
     'let bi = 0.5;',
     `bi = ${index('start')};`,
     'let y = 0.5;',
     'y = 0;',
+    ...chunkElements(
+      'start',
+      'len',
+      (g) => [`const e = ${value(g)};`, `if (e ${cmp} best) {`, '  best = e;', `  bi = ${index(g)};`, '}'],
+      false,
+    ),
+    'y = bi;',
   ];
-  if (length > 1) {
-    src.push(
-      ...chunkElements(
-        'start',
-        length,
-        size,
-        (g) => [`const e = ${value(g)};`, `if (e ${cmp} best) {`, '  best = e;', `  bi = ${index(g)};`, '}'],
-        false,
-      ),
-    );
-  }
-  src.push('y = bi;');
-  if (pairsOut) src.push(`if (${cp} == 0) {`, '  y = best;', '}');
-  return { source: kernelSource(['a0'], src) };
+  if (pairsOut) src.push(`if (${pass.pair} == 0) {`, '  y = best;', '}');
+  return kernelSpec(1, params, src);
 }
