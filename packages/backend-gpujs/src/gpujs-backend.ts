@@ -75,6 +75,13 @@ const MAX_GL_INPUTS = 8;
  */
 const MAX_WEBGPU_INPUTS = 7;
 
+/**
+ * How many size signatures one webasm kernel keeps compiled. gpu.js's webasm mode writes sizes into
+ * each module and keeps the last 8 per kernel; one kernel here serves every shape of an op, and a
+ * transformer's training step calls some with dozens of sizes, which rebuilt a module per call.
+ */
+const WEBASM_MODULES_PER_KERNEL = 256;
+
 function data(info: TensorInfo): GpujsData {
   const d = info.dataId as GpujsData;
   if (!(d instanceof GpujsData))
@@ -174,7 +181,9 @@ export class GpujsBackend implements Backend {
       tactic: 'precision',
       loopMaxIterations: 1 << 30,
     };
-    return this.gpu.createKernel(source, settings) as unknown as CompiledKernel;
+    const kernel = this.gpu.createKernel(source, settings) as unknown as CompiledKernel;
+    if (kernel.kernel instanceof WebAssemblyKernel) kernel.kernel.moduleCacheLimit = WEBASM_MODULES_PER_KERNEL;
+    return kernel;
   }
 
   /**

@@ -2,6 +2,8 @@
 export interface CompiledKernel {
   (...args: unknown[]): unknown;
   setOutput(output: number[]): void;
+  /** The gpu.js kernel the shortcut runs. */
+  readonly kernel: unknown;
   destroy?(removeCanvasReferences?: boolean): void;
 }
 
