@@ -24,9 +24,18 @@ import type { OpCase, Sample, ToleranceConfig } from '../types.js';
 
 const list = <T>(x: T | readonly T[]): T[] => (Array.isArray(x) ? [...(x as readonly T[])] : [x as T]);
 
+/** The last samples' values: a sample's checks run one after another, and each draws the same values. */
+const recentValues: { c: OpCase; s: Sample; values: readonly (readonly number[])[] }[] = [];
+const RECENT_SAMPLES = 2;
+
 /** The sample's stored input values (deterministic in the case and sample names). */
-export function sampleValues(c: OpCase, s: Sample): number[][] {
-  return s.inputs.map((spec, i) => inputValues(spec, hashString(`${c.name}/${s.name}/${i}`)));
+export function sampleValues(c: OpCase, s: Sample): readonly (readonly number[])[] {
+  const recent = recentValues.find((r) => r.c === c && r.s === s);
+  if (recent) return recent.values;
+  const values = s.inputs.map((spec, i) => inputValues(spec, hashString(`${c.name}/${s.name}/${i}`)));
+  recentValues.unshift({ c, s, values });
+  recentValues.length = Math.min(recentValues.length, RECENT_SAMPLES);
+  return values;
 }
 
 /** Indices of the inputs whose gradients are checked. */
