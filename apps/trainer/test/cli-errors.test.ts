@@ -8,15 +8,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from '
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeOutputFolder, OutputError, type WriterFs, writeFileAtomic } from '../src/checkpoint/atomic.js';
-import { main } from '../src/main.js';
-import { captureIo, runCli, tempDir } from './helpers.js';
-
-/** Runs the trainer in this process: its exit code and what it wrote to stderr. */
-async function call(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  const io = captureIo();
-  const code = await main(args, io);
-  return { code, stderr: io.err(), stdout: io.out() };
-}
+import { runCli, runMain, tempDir } from './helpers.js';
 
 /** Checks a refusal: the exit code and a first line `error: ...` matching `message`, no stack trace. */
 function expectRefused(r: { code: number | null; stderr: string }, code: number, message: RegExp): void {
@@ -54,7 +46,7 @@ describe('numbers and repeated options on the command line (exit 2)', () => {
         /--epochs must be an integer >= 1 and <= 100000/,
       ],
     ];
-    for (const [args, message] of cases) expectRefused(await call(args), 2, message);
+    for (const [args, message] of cases) expectRefused(await runMain(args), 2, message);
   });
 
   it('refuses a key given twice in a --config file, and hexadecimal there too', async () => {
@@ -62,13 +54,13 @@ describe('numbers and repeated options on the command line (exit 2)', () => {
     const twice = join(dir, 'twice.json');
     writeFileSync(twice, '{ "lr": 0.1, "epochs": 2, "lr": 0.2 }');
     expectRefused(
-      await call(['train', '--config', twice]),
+      await runMain(['train', '--config', twice]),
       2,
       /--config .*twice\.json: the key 'lr' is given twice$/,
     );
     const hex = join(dir, 'hex.json');
     writeFileSync(hex, '{ "lr": "0x10" }');
-    expectRefused(await call(['train', '--config', hex]), 2, /--lr must be a number > 0, got '0x10'/);
+    expectRefused(await runMain(['train', '--config', hex]), 2, /--lr must be a number > 0, got '0x10'/);
   });
 
   it('still reads decimal numbers in every notation people write', async () => {
@@ -91,20 +83,20 @@ describe('an --out the trainer cannot write (exit 1, the path and the cause)', (
     writeFileSync(file, 'not a folder');
     const args = ['train', '--dataset', 'xor', '--epochs', '1', '--quiet', '--out'];
     expectRefused(
-      await call([...args, join(file, 'run')]),
+      await runMain([...args, join(file, 'run')]),
       1,
       new RegExp(
         `^error: cannot create the folder ${file}/run: ENOTDIR \\(a part of the path is a file, not a folder\\)$`,
       ),
     );
     expectRefused(
-      await call([...args, file]),
+      await runMain([...args, file]),
       1,
       new RegExp(`^error: cannot create the folder ${file}: EEXIST \\(a file of that name is in the way\\)$`),
     );
     // An experiment checks its --out before it spends a minute training.
     expectRefused(
-      await call(['experiment', 'vanishing', '--quiet', '--out', file]),
+      await runMain(['experiment', 'vanishing', '--quiet', '--out', file]),
       1,
       new RegExp(`^error: cannot create the folder ${file}: EEXIST`),
     );
@@ -118,7 +110,7 @@ describe('an --out the trainer cannot write (exit 1, the path and the cause)', (
     chmodSync(dir, 0o555);
     try {
       expectRefused(
-        await call(['train', '--dataset', 'xor', '--quiet', '--out', dir]),
+        await runMain(['train', '--dataset', 'xor', '--quiet', '--out', dir]),
         1,
         new RegExp(`^error: cannot write in the folder ${dir}: EACCES \\(permission denied\\)$`),
       );
@@ -187,7 +179,7 @@ describe('predict input that is neither a header nor numbers (exit 1)', () => {
 
   beforeAll(async () => {
     expect(
-      await main(['train', '--dataset', 'xor', '--epochs', '1', '--out', run, '--quiet'], captureIo()),
+      (await runMain(['train', '--dataset', 'xor', '--epochs', '1', '--out', run, '--quiet'])).code,
     ).toBe(0);
   });
 
@@ -195,20 +187,20 @@ describe('predict input that is neither a header nor numbers (exit 1)', () => {
     const input = join(dir, 'one-line.csv');
     writeFileSync(input, '0.5,abc\n');
     expectRefused(
-      await call(['predict', run, '--input', input]),
+      await runMain(['predict', run, '--input', input]),
       1,
       new RegExp(`^error: ${input}: line 1, field 2: "abc" is not a number`),
     );
     const headerOnly = join(dir, 'header.csv');
     writeFileSync(headerOnly, 'x,y\n');
     expectRefused(
-      await call(['predict', run, '--input', headerOnly]),
+      await runMain(['predict', run, '--input', headerOnly]),
       1,
       /header\.csv: a header line but no rows of values$/,
     );
     const good = join(dir, 'good.csv');
     writeFileSync(good, 'x,y\n0.1,0.9\n');
-    const r = await call(['predict', run, '--input', good, '--quiet']);
+    const r = await runMain(['predict', run, '--input', good, '--quiet']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^[01]\n$/);
   });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../src/args.js';
 import { resolveTrainConfig, TRAIN_OPTIONS } from '../src/config.js';
-import { runCli, tempDir } from './helpers.js';
+import { runCli, runMain, tempDir } from './helpers.js';
 
 describe('the argument parser', () => {
   it('reads --name value, --name=value, flags and positionals', () => {
@@ -101,7 +101,8 @@ describe('the command line (spawned)', () => {
       [['eval'], /error: eval needs a checkpoint/],
       [['experiment', 'vanish'], /unknown experiment 'vanish' \(did you mean 'vanishing'\?\)/],
     ];
-    const results = await Promise.all(cases.map(([args]) => runCli(args)));
+    // The real program for the first, to see its exit code; `main` (which returns it) for the rest.
+    const results = await Promise.all(cases.map(([args], i) => (i === 0 ? runCli(args) : runMain(args))));
     results.forEach((r, i) => {
       expect(r.code, cases[i][0].join(' ')).toBe(2);
       expect(r.stderr).toMatch(cases[i][1]);
@@ -112,7 +113,8 @@ describe('the command line (spawned)', () => {
 
   it('prints help for every command', async () => {
     const commands = ['train', 'eval', 'predict', 'resume', 'info', 'experiment'];
-    const results = await Promise.all([runCli(['--help']), ...commands.map((c) => runCli([c, '--help']))]);
+    // The real program for the overview, `main` for each command's help.
+    const results = await Promise.all([runCli(['--help']), ...commands.map((c) => runMain([c, '--help']))]);
     expect(results[0].code).toBe(0);
     expect(results[0].stdout).toMatch(/Usage: backprop-trainer COMMAND/);
     commands.forEach((c, i) => {

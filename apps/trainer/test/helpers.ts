@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import type { Io } from '../src/format.js';
+import { main } from '../src/main.js';
 
 /** The app's folder: spawned CLIs run from here so `tsx` and the workspace packages resolve. */
 export const APP_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,6 +31,13 @@ export interface CliResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+}
+
+/** Runs the trainer's `main` in this process: its exit code and what it printed. */
+export async function runMain(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const io = captureIo();
+  const code = await main(args, io);
+  return { code, stdout: io.out(), stderr: io.err() };
 }
 
 /**

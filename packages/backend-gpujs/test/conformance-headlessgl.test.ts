@@ -1,4 +1,4 @@
-import { describeModeConformance } from './mode-suite.js';
+import { describeModeConformance, GRADCHECK_ON_CPU_MODES } from './mode-suite.js';
 
 // Needs the optional `gl` package (built from source) and an X server: run under `xvfb-run -a`.
-await describeModeConformance('headlessgl');
+await describeModeConformance('headlessgl', { skip: GRADCHECK_ON_CPU_MODES });

@@ -16,6 +16,19 @@ function required(mode: GpujsMode): boolean {
 }
 
 /**
+ * What the software-GPU modes (headlessgl, webgl2 and webgpu, on Mesa and SwiftShader) skip:
+ * gradcheck's float32 central differences, two forward passes per input element for about 800
+ * samples, which were half of each Chromium mode's CPU time in CI. Backward is still checked in
+ * every mode, against the float64 reference gradient (a stronger check of the same gradients);
+ * gradcheck itself runs in the cpu and webasm modes, and core's tests run `gradcheckAsync` on a
+ * backend that reads only asynchronously.
+ */
+export const GRADCHECK_ON_CPU_MODES: NonNullable<ConformanceOptions['skip']> = {
+  gradcheck:
+    'float32 central differences run in the cpu and webasm modes; here every gradient is checked against the float64 reference',
+};
+
+/**
  * Runs the conformance suite in one gpu.js mode when it is available here; otherwise reports one
  * skipped test whose name says why (never a silent pass). Top-level await: vitest files are ESM.
  */

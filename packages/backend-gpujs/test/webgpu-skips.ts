@@ -6,8 +6,9 @@ const NO_NAN =
 /**
  * The conformance checks webgpu skips, in a browser and in Node alike: only the samples that need
  * NaN or infinity semantics WGSL does not promise (a limit of the shading language, not of
- * backprop). Everything else runs: gradcheck through core's `gradcheckAsync`, and the index range
- * errors, which core checks on the device and reports when the result is read.
+ * backprop). Everything else that the software-GPU modes run runs here too (see
+ * `GRADCHECK_ON_CPU_MODES`), the index range errors included, which core checks on the device and
+ * reports when the result is read.
  */
 export const WEBGPU_SKIPS: ConformanceOptions['skip'] = {
   'maximum/forward/NaN propagates': NO_NAN,
