@@ -182,7 +182,8 @@ export class GpujsBackend implements Backend {
       loopMaxIterations: 1 << 30,
     };
     const kernel = this.gpu.createKernel(source, settings) as unknown as CompiledKernel;
-    if (kernel.kernel instanceof WebAssemblyKernel) kernel.kernel.moduleCacheLimit = WEBASM_MODULES_PER_KERNEL;
+    if (kernel.kernel instanceof WebAssemblyKernel)
+      kernel.kernel.moduleCacheLimit = WEBASM_MODULES_PER_KERNEL;
     return kernel;
   }
 
