@@ -40,6 +40,15 @@ export class Params {
     return `p${this.values.length - 1}`;
   }
 
+  /**
+   * `value` as a source expression: `0` and `1` stay literals (a zero term is dropped, a unit
+   * coefficient multiplies nothing), any other number becomes the next parameter. A 0 or 1 that
+   * comes from a particular shape rather than the structure only makes a second variant of the source.
+   */
+  expr(value: number): string {
+    return value === 0 ? '0' : value === 1 ? '1' : this.add(value);
+  }
+
   /** The argument names, in order. */
   names(): string[] {
     return this.values.map((_, i) => `p${i}`);
@@ -104,13 +113,9 @@ export function stridesFor(dims: readonly number[]): number[] {
   return out;
 }
 
-/**
- * Numbers as source expressions: `0` and `1` stay literals (a zero term is dropped, a unit
- * coefficient multiplies nothing), any other number becomes a parameter. A 0 or 1 that comes from
- * a particular shape rather than the structure only makes a second variant of the source.
- */
+/** Numbers as source expressions (`Params.expr`). */
 export function paramsOf(params: Params, values: readonly number[]): string[] {
-  return values.map((v) => (v === 0 ? '0' : v === 1 ? '1' : params.add(v)));
+  return values.map((v) => params.expr(v));
 }
 
 /** Source expressions of the row-major strides of `dims`: parameters, and `1` for the last dim. */

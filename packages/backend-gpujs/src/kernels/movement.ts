@@ -87,7 +87,7 @@ export function sliceSpec(
           params,
           kept.map((d) => step[d] * strides[d]),
         ),
-        paramsOf(params, [base])[0],
+        params.expr(base),
       ),
   );
 }
@@ -100,15 +100,15 @@ export function concatSpec(shapes: readonly Shape[], axis: number): KernelSpec {
   const params = new Params();
   const { lines, coords } = unflatten('c', 't', stridesOf(params, [outer, total, inner]));
   const [co, cc, ci] = coords;
-  const innerParam = paramsOf(params, [inner])[0];
+  const innerParam = params.expr(inner);
   const src = [...THREAD_INDEX, ...lines, 'let y = 0.5;'];
   let start = 0;
   shapes.forEach((_, k) => {
     const end = start + sizes[k];
     const offset = offsetExpr(
       [co, cc, ci],
-      [...paramsOf(params, [sizes[k] * inner]), innerParam, '1'],
-      paramsOf(params, [-start * inner])[0],
+      [params.expr(sizes[k] * inner), innerParam, '1'],
+      params.expr(-start * inner),
     );
     const read = `  y = a${k}[${offset}];`;
     const below = k < shapes.length - 1 ? `${cc} < ${params.add(end)}` : '';
@@ -155,8 +155,8 @@ export function indexAddSpec(
   const params = new Params();
   const { lines, coords } = unflatten('c', 't', stridesOf(params, [outer, size, inner]));
   const [co, ca, ci] = coords;
-  const innerParam = paramsOf(params, [inner])[0];
-  const first = paramsOf(params, [start])[0];
+  const innerParam = params.expr(inner);
+  const first = params.expr(start);
   const src = [
     ...THREAD_INDEX,
     ...lines,

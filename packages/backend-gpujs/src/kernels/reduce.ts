@@ -211,16 +211,16 @@ export function alongAxisPass(
 ): { lines: string[]; innerWidth: string; pair: string } {
   const dims = pairsOut ? [outer, chunksOf(size), inner, 2] : [outer, inner];
   const { lines, coords } = unflatten('c', 't', stridesOf(params, dims));
-  const [co, ck, ci, cp]: (string | null)[] = pairsOut ? coords : [coords[0], null, coords[1], '0'];
+  const [outerCoord, innerCoord] = pairsOut ? [coords[0], coords[2]] : coords;
   const innerWidth = params.add(inner * width);
   return {
     lines: [
       ...lines,
-      `const base = ${offsetExpr([co as string, ci as string], [params.add(size * inner * width), String(width)])};`,
-      ...chunkBounds(ck, params.add(size)),
+      `const base = ${offsetExpr([outerCoord, innerCoord], [params.add(size * inner * width), String(width)])};`,
+      ...chunkBounds(pairsOut ? coords[1] : null, params.add(size)),
     ],
     innerWidth,
-    pair: cp as string,
+    pair: pairsOut ? coords[3] : '0',
   };
 }
 
