@@ -141,6 +141,9 @@ export function matmulSizes(): number[] {
   return arg ? arg.split(',').map(Number) : [...MATMUL_SIZES];
 }
 
+/** How long each size runs untimed before its timed runs. */
+const MATMUL_WARMUP_MS = 300;
+
 /** Repetitions per size: enough for a median, few enough to keep a run short. */
 export function matmulReps(n: number, quick: boolean): number {
   if (quick) return n >= 512 ? 2 : 4;
@@ -159,8 +162,8 @@ export function caseArgs(): { quick: boolean; values: Record<string, string> } {
 
 /**
  * Times `multiply(n)` (which must return C = A·B for `matmulInputs(n)` when asked to, reading the
- * result back so asynchronous libraries finish their work) for every size: one warm-up, then the
- * median of `matmulReps` timed runs. A run taking longer than `budgetMs` ends that size's reps early.
+ * result back so asynchronous libraries finish their work) for every size: untimed runs for
+ * `MATMUL_WARMUP_MS`, then the median of `matmulReps` timed runs. A run taking longer than `budgetMs` ends that size's reps early.
  * Slow libraries may skip sizes by returning null from `multiply` setup.
  */
 export async function timeMatmul(
@@ -180,6 +183,10 @@ export async function timeMatmul(
     const first = await prepared.run();
     // The correctness check against the naive loop costs too much at the largest size.
     const diff = first !== null && n <= 512 ? maxAbsDiff(first, naiveMatmul(a, b, n)) : null;
+    // JavaScript kernels reach V8's optimised code only after many calls: warm every library up
+    // for the same time, so that the timed runs measure steady state, not the JIT's tiers.
+    for (const warmStart = performance.now(); performance.now() - warmStart < MATMUL_WARMUP_MS; )
+      await prepared.run();
     const times: number[] = [];
     let spent = 0;
     for (let r = 0; r < matmulReps(n, quick); r++) {
