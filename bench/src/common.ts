@@ -142,7 +142,7 @@ export function matmulSizes(): number[] {
 }
 
 /** How long each size runs untimed before its timed runs. */
-const MATMUL_WARMUP_MS = 300;
+export const MATMUL_WARMUP_MS = 300;
 
 /** Repetitions per size: enough for a median, few enough to keep a run short. */
 export function matmulReps(n: number, quick: boolean): number {
@@ -185,8 +185,8 @@ export async function timeMatmul(
     const diff = first !== null && n <= 512 ? maxAbsDiff(first, naiveMatmul(a, b, n)) : null;
     // JavaScript kernels reach V8's optimised code only after many calls: warm every library up
     // for the same time, so that the timed runs measure steady state, not the JIT's tiers.
-    for (const warmStart = performance.now(); performance.now() - warmStart < MATMUL_WARMUP_MS; )
-      await prepared.run();
+    const warmStart = performance.now();
+    while (performance.now() - warmStart < MATMUL_WARMUP_MS) await prepared.run();
     const times: number[] = [];
     let spent = 0;
     for (let r = 0; r < matmulReps(n, quick); r++) {

@@ -10,7 +10,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CONV2D_SHAPES, LENET } from './cnn.js';
-import { type Benchmark, type CaseResult, MATMUL_SIZES, MLP, type MlpFigures, median } from './common.js';
+import {
+  type Benchmark,
+  type CaseResult,
+  MATMUL_SIZES,
+  MATMUL_WARMUP_MS,
+  MLP,
+  type MlpFigures,
+  median,
+} from './common.js';
 import type { MachineInfo, RunRecord } from './records.js';
 
 /** A figure over runs. */
@@ -386,6 +394,10 @@ export function writeReport(resultsDir: string, machine: MachineInfo, records: R
   // Matmul (a session may have run other benchmarks only: `pnpm bench -- --only=…`)
   if (matmulCases.length > 0) {
     out('## Matmul, float32, n×n · n×n (GFLOP/s = 2n³ / time)');
+    out();
+    out(
+      `The median of the timed runs at each size, after ${MATMUL_WARMUP_MS} ms of untimed runs (the same for every library), so JavaScript kernels are timed in V8's optimised code.`,
+    );
     out();
     out(`| library | ${MATMUL_SIZES.map((n) => `${n}`).join(' | ')} |`);
     out(`| --- | ${MATMUL_SIZES.map(() => '---').join(' | ')} |`);
