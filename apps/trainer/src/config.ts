@@ -60,6 +60,8 @@ export interface TrainConfig {
   /** SGD's and RMSprop's momentum. */
   momentum: number;
   weightDecay: number;
+  /** Cross-entropy's label smoothing ε for training (0: none); held-out loss is always plain. */
+  labelSmoothing: number;
   batchSize: number;
   epochs: number;
   /** Random shifts of image inputs by up to this many pixels (0: none). */
@@ -250,6 +252,15 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
     min: 0,
     description: 'L2 weight decay (default 0)',
   },
+  {
+    name: 'label-smoothing',
+    kind: 'number',
+    placeholder: 'E',
+    min: 0,
+    max: 0.999,
+    description:
+      'with cross-entropy: train against (1−E)·one-hot + E/classes (default 0.1 for lenet, else 0)',
+  },
   BATCH,
   { ...EPOCHS, description: 'epochs to train (default: 20 for mnist, more for the small sets)' },
   {
@@ -344,15 +355,25 @@ interface DatasetDefaults {
   augment: number;
   /** The optimizer when none is given (sgd unless set). */
   optimizer?: OptimizerName;
+  /** The learning rate when that optimizer is used and none is given (DEFAULT_LR's unless set). */
+  lr?: number;
+  /** Label smoothing when cross-entropy is used and none is given (0 unless set). */
+  labelSmoothing?: number;
 }
 
-/** LeNet on mnist: Adam (at its default rate), a cosine schedule and one-pixel shifts, 10 epochs. */
+/**
+ * LeNet on mnist: Adam at 0.003, label smoothing 0.1, a cosine schedule and one-pixel shifts, 10
+ * epochs: the best of a seeded sweep in PyTorch (98.75% mean held-out over three seeds, against
+ * 98.48% at Adam's default rate without smoothing).
+ */
 const LENET_DEFAULTS: DatasetDefaults = {
   hidden: [],
   epochs: 10,
   batchSize: 64,
   augment: 1,
   optimizer: 'adam',
+  lr: 0.003,
+  labelSmoothing: 0.1,
 };
 
 function datasetDefaults(dataset: string): DatasetDefaults {
@@ -498,6 +519,10 @@ export function resolveTrainConfig(cli: Record<string, string | number | boolean
   if (o.target !== undefined && name !== 'csv') {
     throw new UsageError(`--target applies to --dataset csv:PATH, not ${name}`, command);
   }
+  const loss = (str('loss') ?? 'cross-entropy') as LossName;
+  if (o['label-smoothing'] !== undefined && loss !== 'cross-entropy') {
+    throw new UsageError(`--label-smoothing applies to cross-entropy, not ${loss}`, command);
+  }
   const augment = num('augment') ?? defaults.augment;
   if (augment > 0 && name !== 'mnist') {
     throw new UsageError(`--augment shifts images and applies to mnist only, not ${name}`, command);
@@ -511,12 +536,14 @@ export function resolveTrainConfig(cli: Record<string, string | number | boolean
     architecture: model,
     hidden: o.hidden === undefined ? defaults.hidden : parseHidden(String(o.hidden), command),
     activation: str('activation') ?? 'relu',
-    loss: (str('loss') ?? 'cross-entropy') as LossName,
+    loss,
     optimizer,
-    lr: num('lr') ?? DEFAULT_LR[optimizer],
+    lr: num('lr') ?? (optimizer === defaults.optimizer ? defaults.lr : undefined) ?? DEFAULT_LR[optimizer],
     schedule: (str('schedule') ?? 'cosine') as ScheduleName,
     momentum: num('momentum') ?? (optimizer === 'sgd' ? 0.9 : 0),
     weightDecay: num('weight-decay') ?? 0,
+    labelSmoothing:
+      num('label-smoothing') ?? (loss === 'cross-entropy' ? defaults.labelSmoothing : undefined) ?? 0,
     batchSize: num('batch-size') ?? defaults.batchSize,
     epochs: num('epochs') ?? defaults.epochs,
     augment,

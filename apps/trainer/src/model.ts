@@ -81,10 +81,10 @@ function lenetShape(c: ModelConfig): {
  * one-vs-all sigmoids against one-hot targets; mse as the squared distance between the softmax
  * and the one-hot vector (the Brier score); multi-margin as class scores with a margin.
  */
-export function lossOf(loss: LossName, logits: Tensor, target: Tensor): Tensor {
+export function lossOf(loss: LossName, logits: Tensor, target: Tensor, labelSmoothing = 0): Tensor {
   switch (loss) {
     case 'cross-entropy':
-      return crossEntropy(logits, target);
+      return crossEntropy(logits, target, { labelSmoothing });
     case 'bce':
       return bceWithLogits(logits, oneHot(target, logits.shape[1]));
     case 'mse':

@@ -367,7 +367,7 @@ export class TrainingRun {
     const { scheduler } = this;
     const result = await fit(this.model, {
       train: this.loader,
-      loss: (logits, y) => lossOf(config.loss, logits, y),
+      loss: (logits, y) => lossOf(config.loss, logits, y, config.labelSmoothing),
       optimizer: this.optimizer,
       ...(scheduler === null ? {} : { scheduler, schedulerInterval: 'batch' as const }),
       epochs: config.epochs,

@@ -64,6 +64,38 @@ describe('the argument parser', () => {
   });
 });
 
+describe('label smoothing', () => {
+  it('defaults to LeNet’s tuned recipe, and to none elsewhere', () => {
+    expect(resolveTrainConfig({ model: 'lenet' })).toMatchObject({
+      optimizer: 'adam',
+      lr: 0.003,
+      labelSmoothing: 0.1,
+    });
+    // The tuned rate belongs to LeNet's default optimizer; another takes its own default.
+    expect(resolveTrainConfig({ model: 'lenet', optimizer: 'sgd' })).toMatchObject({
+      lr: 0.1,
+      labelSmoothing: 0.1,
+    });
+    expect(resolveTrainConfig({ model: 'lenet', loss: 'mse' })).toMatchObject({ labelSmoothing: 0 });
+    expect(resolveTrainConfig({})).toMatchObject({ labelSmoothing: 0 });
+    expect(resolveTrainConfig({ 'label-smoothing': 0.2 })).toMatchObject({ labelSmoothing: 0.2 });
+  });
+
+  it('is refused out of range, for other losses and for the language models', async () => {
+    expect(() => parseArgs(['--label-smoothing', '1'], TRAIN_OPTIONS, 'train')).toThrow(
+      /--label-smoothing must be a number >= 0 and <= 0.999, got '1'/,
+    );
+    expect(() => resolveTrainConfig({ loss: 'bce', 'label-smoothing': 0.1 })).toThrow(
+      /--label-smoothing applies to cross-entropy, not bce/,
+    );
+    const words = await runCli(['train', '--dataset', 'words', '--label-smoothing', '0.1']);
+    expect(words.code).toBe(2);
+    expect(words.stderr).toContain(
+      '--label-smoothing applies to the classification models, not --dataset words',
+    );
+  });
+});
+
 describe('--config files', () => {
   it('take the options as keys, in either spelling; the command line wins', () => {
     const file = join(tempDir(), 'run.json');

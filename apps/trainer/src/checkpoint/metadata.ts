@@ -43,6 +43,7 @@ import {
   show,
   string,
   uint32,
+  withDefault,
 } from './schema.js';
 
 /** A reference to a tensor stored in the safetensors body instead of the JSON. */
@@ -142,6 +143,8 @@ const configSchema = object({
   schedule: oneOf(SCHEDULES),
   momentum: option('momentum'),
   weightDecay: option('weight-decay'),
+  // Checkpoints from before label smoothing trained without it.
+  labelSmoothing: withDefault(option('label-smoothing'), 0),
   batchSize: option('batch-size'),
   epochs: option('epochs'),
   augment: option('augment'),

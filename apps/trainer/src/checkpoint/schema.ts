@@ -57,6 +57,11 @@ export function numberOrNaN(check: Check<number>): Check<number> {
   return (value, field) => (value === null ? Number.NaN : check(value, field));
 }
 
+/** `fallback` where the field is missing (written before the field existed), else what `check` accepts. */
+export function withDefault<T>(check: Check<T>, fallback: T): Check<T> {
+  return (value, field) => (value === undefined ? fallback : check(value, field));
+}
+
 /** A string of at most `maxLength` characters, optionally matching `pattern` (described as `what`). */
 export function string(options: { maxLength?: number; pattern?: RegExp; what?: string } = {}): Check<string> {
   const { maxLength = 4096, pattern, what } = options;

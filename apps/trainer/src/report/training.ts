@@ -140,6 +140,7 @@ export function describeOptimizer(c: TrainConfig): string {
   const parts = [`${c.optimizer} lr ${c.lr}`];
   if (c.optimizer === 'sgd' || c.optimizer === 'rmsprop') parts.push(`momentum ${c.momentum}`);
   if (c.weightDecay > 0) parts.push(`weight decay ${c.weightDecay}`);
+  if (c.labelSmoothing > 0) parts.push(`label smoothing ${c.labelSmoothing}`);
   parts.push(`${c.schedule} schedule`);
   if (c.augment > 0) parts.push(`shift augmentation ±${c.augment} px`);
   return parts.join(', ');

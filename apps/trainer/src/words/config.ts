@@ -57,7 +57,7 @@ const DEFAULT_EPOCHS = 2;
 const DEFAULT_BATCH = 64;
 
 /** Options of `train` that only the classification models read. */
-const CLASSIFICATION_ONLY = ['target', 'activation', 'loss', 'augment'] as const;
+const CLASSIFICATION_ONLY = ['target', 'activation', 'loss', 'label-smoothing', 'augment'] as const;
 
 /** Whether a `train` command line (or its config file) asks for the words task. */
 export function isWordsRun(options: Record<string, string | number | boolean>): boolean {
