@@ -25,7 +25,7 @@ import { adamKernel, sgdMomentumKernel } from './kernels/optimizer-updates.js';
 import { argReduceKernel, reduceKernel } from './kernels/reduce.js';
 import { unaryKernel } from './kernels/unary.js';
 import { whereKernel } from './kernels/where.js';
-import { col2imKernel, im2colKernel } from './kernels/windows.js';
+import { col2imKernel, im2colKernel, maxPoolIndicesKernel } from './kernels/windows.js';
 import { ArrayRecycler } from './recycler.js';
 import { CpuData, cpuData, floatsOf, intsOf, valuesOf } from './storage.js';
 import { type Threading, ThreadingSetup } from './threads/threading.js';
@@ -204,6 +204,12 @@ export class CpuBackend implements Backend {
   col2im(cols: TensorInfo, geometry: WindowGeometry): DataId {
     return new CpuData(
       col2imKernel(floatsOf(cols), cols.shape[0] * cols.shape[1], geometry, this.recycler.takeZeroed),
+    );
+  }
+
+  maxPoolIndices(x: TensorInfo, geometry: WindowGeometry): DataId {
+    return new CpuData(
+      maxPoolIndicesKernel(floatsOf(x), x.shape[0] * x.shape[1], geometry, this.recycler.take),
     );
   }
 

@@ -88,3 +88,60 @@ describe('col2im', () => {
     });
   }
 });
+
+describe('maxPoolIndices', () => {
+  const indicesOf = (x: number[], planes: number, g: WindowGeometry): number[] =>
+    Array.from(
+      output(
+        backend.maxPoolIndices(input(x, [1, planes, ...g.size]), g),
+        [1, planes, g.out[0] * g.out[1]],
+        'int32',
+      ),
+    );
+
+  for (const { name, planes, g } of GEOMETRIES) {
+    it(`finds each window's first maximum as a plane index: ${name}`, () => {
+      // Values 0..3 so windows hold ties.
+      const x = randomValues(planes * g.size[0] * g.size[1], 7).map((v) => Math.floor((v + 1) * 2));
+      const positions = naiveWindows(
+        Array.from({ length: x.length }, (_, k) => k),
+        planes,
+        g,
+        -1,
+      );
+      const taps = g.kernel[0] * g.kernel[1];
+      const windows = g.out[0] * g.out[1];
+      const expected: number[] = [];
+      for (let p = 0; p < planes; p++)
+        for (let o = 0; o < windows; o++) {
+          let at = -1;
+          for (let t = 0; t < taps; t++) {
+            const k = positions[(p * taps + t) * windows + o];
+            if (k >= 0 && (at < 0 || x[k] > x[at])) at = k;
+          }
+          expected.push(at - p * g.size[0] * g.size[1]);
+        }
+      expect(indicesOf(x, planes, g)).toEqual(expected);
+    });
+  }
+
+  const g: WindowGeometry = {
+    size: [2, 3],
+    out: [1, 2],
+    kernel: [2, 2],
+    stride: [2, 2],
+    dilation: [1, 1],
+    padLow: [0, 1],
+  };
+
+  it('never picks the padding, even when every value is −∞', () => {
+    const inf = Number.NEGATIVE_INFINITY;
+    // Window 0 reads columns −1..0 (−1 is padding), window 1 columns 1..2.
+    expect(indicesOf([inf, inf, inf, inf, inf, inf], 1, g)).toEqual([0, 1]);
+  });
+
+  it('lets a NaN win, as argmax does', () => {
+    // Window 1 reads 1, NaN, 9, 2: the NaN beats the larger 9 after it.
+    expect(indicesOf([5, 1, Number.NaN, 3, 9, 2], 1, g)).toEqual([0, 2]);
+  });
+});

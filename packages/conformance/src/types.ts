@@ -75,6 +75,7 @@ export type FusedKernel =
   | 'linear'
   | 'softmaxCrossEntropy'
   | 'im2col'
+  | 'maxPoolIndices'
   | 'sgdMomentumUpdate'
   | 'adamUpdate';
 
@@ -109,7 +110,7 @@ export interface OpCase<A = any> {
    */
   readonly fused?: {
     readonly kernel: FusedKernel;
-    readonly composition: (inputs: Tensor[], args: A) => Tensor;
+    readonly composition: (inputs: Tensor[], args: A) => Tensor | readonly Tensor[];
   };
   /** Run the memory check (forward and backward inside tidy return to the baseline). Default true. */
   readonly memory?: boolean;

@@ -2,7 +2,8 @@
  * im2col and its adjoint col2im over NCHW planes: the windows of a convolution or a pooling, laid
  * out [N, C, kH·kW, oH·oW] for the matrix product. Each (tap, output row) pair is one input row
  * segment, so the loops work out where a window row enters and leaves the input once per tap
- * and copy (or add) the inside run without an index table or a per-element bounds test.
+ * and copy (or add) the inside run without an index table or a per-element bounds test. Max
+ * pooling's argmax reads the windows in place instead of laying them out.
  */
 import { allocArray, type WindowGeometry } from '@backprop/core';
 import type { Allocate } from '../recycler.js';
@@ -77,6 +78,54 @@ export function col2imKernel(
           const to = planeStart + inputRow * width + columnOffset;
           for (let s = first; s < end; s++) out[to + s * sw] += cols[from + s];
         }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * For each window of `x` [N, C, H, W] (N·C = `planes`), the flat plane index h·W + w of its first
+ * maximum (a NaN wins and ends the search, as argReduce does), skipping taps in the padding:
+ * int32 [N, C, oH·oW].
+ */
+export function maxPoolIndicesKernel(
+  x: Float32Array,
+  planes: number,
+  g: WindowGeometry,
+  allocate: Allocate = allocArray,
+): Int32Array {
+  const [height, width] = g.size;
+  const [kh, kw] = g.kernel;
+  const [oh, ow] = g.out;
+  const [sh, sw] = g.stride;
+  const [dh, dw] = g.dilation;
+  const plane = height * width;
+  const out = allocate('int32', planes * oh * ow) as Int32Array;
+  let to = 0;
+  for (let p = 0; p < planes; p++) {
+    const planeStart = p * plane;
+    for (let r = 0; r < oh; r++) {
+      const top = r * sh - g.padLow[0];
+      for (let s = 0; s < ow; s++, to++) {
+        const left = s * sw - g.padLow[1];
+        let best = Number.NEGATIVE_INFINITY;
+        let at = -1;
+        search: for (let i = 0; i < kh; i++) {
+          const row = top + i * dh;
+          if (row < 0 || row >= height) continue;
+          for (let j = 0; j < kw; j++) {
+            const column = left + j * dw;
+            if (column < 0 || column >= width) continue;
+            const v = x[planeStart + row * width + column];
+            if (at < 0 || v > best || Number.isNaN(v)) {
+              best = v;
+              at = row * width + column;
+              if (Number.isNaN(v)) break search;
+            }
+          }
+        }
+        out[to] = at;
       }
     }
   }

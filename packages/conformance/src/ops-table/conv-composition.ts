@@ -1,10 +1,12 @@
 /**
- * conv2d composed of required kernels only (a gather through a window table, then one matmul per
- * group), as core composes it on a backend without the `im2col` kernel: what the fused check
- * compares a backend's `im2col` (through core's conv2d) against.
+ * conv2d and max pooling composed of required kernels only (a gather through a window table, then
+ * one matmul per group, or a max and an argmax over the taps), as core composes them on a backend
+ * without the `im2col` or `maxPoolIndices` kernel: what the fused checks compare a backend's
+ * kernels (through core's ops) against.
  */
-import type { Conv2dOptions, Tensor } from '@backprop/core';
+import type { Conv2dOptions, MaxPool2dOptions, Tensor } from '@backprop/core';
 import * as core from '@backprop/core';
+import { pooled, type RefPair } from '../reference/conv.js';
 
 type PairArg = number | readonly [number, number] | undefined;
 
@@ -13,7 +15,7 @@ function pairOf(value: PairArg, fallback: number): [number, number] {
   return typeof value === 'number' ? [value, value] : [value[0], value[1]];
 }
 
-/** The flat input position each tap of each window reads, `H·W` (a zero slot) in the padding. */
+/** The flat input position each tap of each window reads, `H·W` (the fill slot) in the padding. */
 function windowTable(
   [height, width]: [number, number],
   [kh, kw]: [number, number],
@@ -76,4 +78,39 @@ export function conv2dByGather([x, w, b]: Tensor[], args: Conv2dOptions): Tensor
   const kernel = core.reshape(w, [groups, out / groups, perGroup * kh * kw]);
   const y = core.reshape(core.matmul(kernel, grouped), [n, out, outSize[0], outSize[1]]);
   return b ? core.add(y, core.reshape(b, [out, 1, 1])) : y;
+}
+
+/** What the pooling cases pass: the kernel size and `maxPool2d`'s options. */
+export interface MaxPoolArgs {
+  kernel: RefPair;
+  options?: MaxPool2dOptions;
+}
+
+/** `core.maxPool2dWithIndices(x, kernel, options)` without the `maxPoolIndices` kernel: [values, indices]. */
+export function maxPool2dByWindows([x]: Tensor[], { kernel, options = {} }: MaxPoolArgs): [Tensor, Tensor] {
+  const [n, c, height, width] = x.shape;
+  const k = pairOf(kernel, 1);
+  const stride = options.stride === undefined ? k : pairOf(options.stride, 1);
+  const padding = pairOf(options.padding, 0);
+  const dilation = pairOf(options.dilation, 1);
+  const ceil = options.ceilMode ?? false;
+  const out: [number, number] = [
+    pooled(height, k[0], stride[0], padding[0], dilation[0], ceil),
+    pooled(width, k[1], stride[1], padding[1], dilation[1], ceil),
+  ];
+  const table = windowTable([height, width], k, out, stride, dilation, padding);
+  const taps = k[0] * k[1];
+  const positions = out[0] * out[1];
+  const device = { device: x.device };
+  const padded = core.concat(
+    [core.reshape(x, [n, c, height * width]), core.full([n, c, 1], Number.NEGATIVE_INFINITY, device)],
+    2,
+  );
+  const tableTensor = core.fromArray(table, [table.length], { ...device, dtype: 'int32' });
+  const windows = core.reshape(core.gather(padded, tableTensor, 2), [n, c, taps, positions]);
+  const values = core.reshape(core.max(windows, 2), [n, c, ...out]);
+  const column = core.arange(0, positions, 1, { ...device, dtype: 'int32' });
+  const flat = core.add(core.mul(core.argmax(windows, 2), positions), column);
+  const indices = core.gather(tableTensor, core.reshape(flat, [flat.size]), 0);
+  return [values, core.reshape(indices, [n, c, ...out])];
 }

@@ -9,7 +9,7 @@ import {
   refMaxPool2d,
 } from '../reference/conv.js';
 import type { OpCase } from '../types.js';
-import { conv2dByGather } from './conv-composition.js';
+import { conv2dByGather, maxPool2dByWindows } from './conv-composition.js';
 import { input } from './helpers.js';
 
 /** Sums over C·kH·kW products: a little more float32 rounding than one elementwise op. */
@@ -130,6 +130,7 @@ export const convCases: OpCase[] = [
     ],
     run: ([x], { kernel, options }: PoolArgs) => core.maxPool2d(x, kernel, options),
     reference: ([x], { kernel, options }: PoolArgs) => refMaxPool2d(x, kernel, options)[0],
+    fused: { kernel: 'maxPoolIndices', composition: (inputs, args) => maxPool2dByWindows(inputs, args)[0] },
   },
   {
     name: 'maxPool2dWithIndices',
@@ -141,12 +142,28 @@ export const convCases: OpCase[] = [
         inputs: [input([2, 2, 5, 5], { dist: 'distinct' })],
         args: { kernel: 3, options: { stride: 2, padding: 1 } },
       },
+      {
+        name: 'ties pick the first maximum',
+        inputs: [input([2, 3, 6, 7], { dist: 'int' })],
+        args: { kernel: [3, 2], options: { stride: [2, 1], padding: 1 } },
+      },
+      {
+        name: 'dilation 2, ceilMode',
+        inputs: [input([1, 2, 7, 8], { dist: 'distinct' })],
+        args: { kernel: [2, 3], options: { stride: 2, dilation: 2, ceilMode: true } },
+      },
+      {
+        name: "LeNet's first pooling",
+        inputs: [input([4, 16, 28, 28])],
+        args: { kernel: 2 },
+      },
     ],
     run: ([x], { kernel, options }: PoolArgs) => {
       const { values, indices } = core.maxPool2dWithIndices(x, kernel, options);
       return [values, indices];
     },
     reference: ([x], { kernel, options }: PoolArgs) => refMaxPool2d(x, kernel, options),
+    fused: { kernel: 'maxPoolIndices', composition: maxPool2dByWindows },
   },
   {
     name: 'avgPool2d',

@@ -143,7 +143,7 @@ export interface RefPoolOptions {
 }
 
 /** PyTorch's pooling output length. */
-function pooled(size: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
+export function pooled(size: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
   let out = Math.floor((size + 2 * p - d * (k - 1) - 1 + (ceil ? s - 1 : 0)) / s) + 1;
   if (ceil && (out - 1) * s >= size + p) out--;
   return out;

@@ -196,6 +196,13 @@ export interface Backend {
    */
   col2im?(cols: TensorInfo, geometry: WindowGeometry): DataId;
   /**
+   * Optional fused max-pooling argmax of float32 `x` [N, C, H, W]: int32 [N, C, oH·oW], for each
+   * window the flat index h·W + w in its input plane of the first maximum (taps in row-major
+   * order; a NaN counts as the maximum), never a tap in the padding. Core composes it from the
+   * windows and `argReduce` otherwise.
+   */
+  maxPoolIndices?(x: TensorInfo, geometry: WindowGeometry): DataId;
+  /**
    * Optional fused SGD-with-momentum update of float32 tensors of one shape: new [param, buffer]
    * (core's `sgdMomentumUpdate` says what it computes). Every intermediate is float32, with the
    * scalars rounded to float32 first, as in the composition.

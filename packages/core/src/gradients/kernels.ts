@@ -28,7 +28,8 @@ type KernelMethod = {
 
 /**
  * Kernels with their own typed tables (`unary`, `binary`, `reduce`), kernels without a gradient
- * (`fill` takes no tensor, `argReduce` returns indices, optimizer updates are not differentiated)
+ * (`fill` takes no tensor, `argReduce` and `maxPoolIndices` return indices, optimizer updates are
+ * not differentiated)
  * and the storage methods.
  */
 type OwnTableOrNoGradient =
@@ -37,6 +38,7 @@ type OwnTableOrNoGradient =
   | 'reduce'
   | 'fill'
   | 'argReduce'
+  | 'maxPoolIndices'
   | 'sgdMomentumUpdate'
   | 'adamUpdate'
   | 'write'

@@ -1,11 +1,13 @@
 /**
  * 2-D pooling in PyTorch's NCHW layout, composed from core's ops over the windows of windows.ts:
  * max pooling selects each window's first maximum (its gradient goes to that element alone, as
- * PyTorch's does), average pooling sums and divides by PyTorch's per-window divisor.
+ * PyTorch's does), average pooling sums and divides by PyTorch's per-window divisor. A backend's
+ * `maxPoolIndices` kernel replaces the windows of max pooling: the values are then one gather.
  */
 import { ArgumentError, ShapeError } from '../errors.js';
+import { runKernel } from '../primitives/run.js';
 import { formatShape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { type Tensor, tensorInfo } from '../tensor.js';
 import { checkBoolean, checkOptions } from '../validate.js';
 import { add, div, mul } from './arithmetic.js';
 import { eq, where } from './compare.js';
@@ -19,6 +21,7 @@ import {
   gatherWindows,
   type Pair,
   pair,
+  strideGeometry,
   strideWindow,
   tiledWindows,
   windowPositions,
@@ -122,10 +125,21 @@ const MAX_OPTIONS = ['stride', 'padding', 'dilation', 'ceilMode'];
 
 interface MaxPooled {
   values: Tensor;
-  winner: Tensor;
-  h: AxisWindow;
-  w: AxisWindow;
-  shape: number[];
+  /** Each maximum's flat index h·W + w in its input plane (int32, shaped as `values`), made on demand. */
+  indices: () => Tensor;
+}
+
+/**
+ * The entries of `x4` [N, C, H, W] at `indices` [N, C, …] (flat positions within each plane): one
+ * gather, whose gradient (indexAdd) sends each output's gradient to the element it read alone.
+ */
+function gatherFromPlanes(x4: Tensor, indices: Tensor): Tensor {
+  const [n, c, height, width] = x4.shape;
+  const plane = height * width;
+  const planes = n * c;
+  const starts = arange(0, planes * plane, plane, { device: x4.device, dtype: 'int32' });
+  const flat = add(reshape(indices, [planes, indices.size / planes]), reshape(starts, [planes, 1]));
+  return gather(reshape(x4, [x4.size]), reshape(flat, [flat.size]), 0);
 }
 
 function maxPool(x: Tensor, kernelSize: Pair, options: MaxPool2dOptions): MaxPooled {
@@ -134,6 +148,12 @@ function maxPool(x: Tensor, kernelSize: Pair, options: MaxPool2dOptions): MaxPoo
   const { x4, unbatched } = asBatched(op, x);
   const { h, w, tiles } = geometry(op, x4, kernelSize, opts);
   const [n, c] = x4.shape;
+  const shape = unbatched ? [c, h.out, w.out] : [n, c, h.out, w.out];
+  const strided = strideGeometry(h, w);
+  if (strided !== null && x4.size > 0 && x4.backend.maxPoolIndices) {
+    const indices = runKernel(op, [x4], shape, 'int32', (b) => b.maxPoolIndices!(tensorInfo(x4), strided));
+    return { values: reshape(gatherFromPlanes(x4, indices), shape), indices: () => indices };
+  }
   const taps = h.taps * w.taps;
   const windows = tiles
     ? tiledWindows(x4, h.taps, w.taps)
@@ -141,27 +161,29 @@ function maxPool(x: Tensor, kernelSize: Pair, options: MaxPool2dOptions): MaxPoo
   const winner = argmax(windows, 2, { keepDims: true });
   // Selecting the winner (rather than reducing with max) sends the gradient to it alone.
   const tapIds = reshape(arange(0, taps, 1, { device: x4.device, dtype: 'int32' }), [taps, 1]);
-  const shape = unbatched ? [c, h.out, w.out] : [n, c, h.out, w.out];
   const values = reshape(sum(where(eq(winner, tapIds), windows, 0), 2), shape);
-  return { values, winner, h, w, shape };
+  const indices = () => {
+    const positions = h.out * w.out;
+    const table = fromArray(windowPositions(h, w), [taps * positions], { device: x.device, dtype: 'int32' });
+    const column = arange(0, positions, 1, { device: x.device, dtype: 'int32' });
+    const flat = add(mul(reshape(winner, [winner.size / positions, positions]), positions), column);
+    return reshape(gather(table, flat, 0), shape);
+  };
+  return { values, indices };
 }
 
 /**
  * Max pooling with indices (PyTorch's `F.max_pool2d(..., return_indices=True)`): for `x` [N, C, H, W]
  * (or [C, H, W]) the window maxima [N, C, oH, oW] and the flat index (h·W + w) of each in its input plane.
+ * A backend's `maxPoolIndices` kernel finds the maxima where it has one, else core's window composition.
  */
 export function maxPool2dWithIndices(
   x: Tensor,
   kernelSize: Pair,
   options: MaxPool2dOptions = {},
 ): PoolWithIndices {
-  const { values, winner, h, w, shape } = maxPool(x, kernelSize, options);
-  const taps = h.taps * w.taps;
-  const positions = h.out * w.out;
-  const table = fromArray(windowPositions(h, w), [taps * positions], { device: x.device, dtype: 'int32' });
-  const column = arange(0, positions, 1, { device: x.device, dtype: 'int32' });
-  const flat = add(mul(reshape(winner, [winner.size / positions, positions]), positions), column);
-  return { values, indices: reshape(gather(table, flat, 0), shape) };
+  const { values, indices } = maxPool(x, kernelSize, options);
+  return { values, indices: indices() };
 }
 
 /** Max pooling (PyTorch's `F.max_pool2d`) of `x` [N, C, H, W] (or [C, H, W]) over `kernelSize` windows. */

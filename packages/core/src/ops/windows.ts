@@ -116,19 +116,23 @@ function windowTable(h: AxisWindow, w: AxisWindow): Int32Array {
   return table;
 }
 
+/** The kernels' description of two evenly strided axes; null where either is not (transposed or adaptive windows). */
+export function strideGeometry(h: AxisWindow, w: AxisWindow): WindowGeometry | null {
+  if (!h.step || !w.step) return null;
+  return {
+    size: [h.size, w.size],
+    out: [h.out, w.out],
+    kernel: [h.taps, w.taps],
+    stride: [h.step.stride, w.step.stride],
+    dilation: [h.step.dilation, w.step.dilation],
+    padLow: [h.step.padLow, w.step.padLow],
+  };
+}
+
 /** The windows of `x` [N, C, H, W]: [N, C, kH·kW, oH·oW], `fill` where a window leaves the input. */
 export function gatherWindows(x: Tensor, h: AxisWindow, w: AxisWindow, fill: number): Tensor {
-  if (h.step && w.step && x.backend.im2col) {
-    const geometry: WindowGeometry = {
-      size: [h.size, w.size],
-      out: [h.out, w.out],
-      kernel: [h.taps, w.taps],
-      stride: [h.step.stride, w.step.stride],
-      dilation: [h.step.dilation, w.step.dilation],
-      padLow: [h.step.padLow, w.step.padLow],
-    };
-    return im2col(x, geometry, fill);
-  }
+  const geometry = strideGeometry(h, w);
+  if (geometry !== null && x.backend.im2col) return im2col(x, geometry, fill);
   return gatherByTable(x, h, w, fill);
 }
 
