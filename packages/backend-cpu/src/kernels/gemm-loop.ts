@@ -100,7 +100,7 @@ export function gemmJob(job: Int32Array, product: Product, at: JobPlacement): vo
 
 /**
  * Rows [r0, r0+count) × depth [p0, p0+kc) of the matrix whose element (r, p) is
- * `data[offset + r·rowStride + p·colStride]`, as panels of `width` rows, depth-major, into
+ * `data[offset + r·rowStride + p·colStride]`, as panels of `width` (4 or 8) rows, depth-major, into
  * `packed` from index `at`; rows past the last are zero. B is packed as Bᵀ (strides swapped), so
  * that its columns become the rows of the panels.
  */
@@ -118,13 +118,30 @@ export function packPanels(
   at: number,
 ): void {
   let to = at;
+  const s = rowStride;
   for (let ir = 0; ir < count; ir += width) {
     const rows = Math.min(width, count - ir);
     let base = offset + (r0 + ir) * rowStride + p0 * colStride;
-    if (rows === width) {
-      // Whole panels (all but the last): no padding test per element.
-      for (let p = 0; p < kc; p++, base += colStride)
-        for (let r = 0, from = base; r < width; r++, from += rowStride) packed[to++] = data[from];
+    // Whole panels (all but the last; the macro-kernels take widths 4 and 8), unrolled: no padding
+    // test and no inner loop per element (2.5× faster in V8 than a loop over r). The last is padded.
+    if (rows === 8 && width === 8) {
+      for (let p = 0; p < kc; p++, base += colStride, to += 8) {
+        packed[to] = data[base];
+        packed[to + 1] = data[base + s];
+        packed[to + 2] = data[base + 2 * s];
+        packed[to + 3] = data[base + 3 * s];
+        packed[to + 4] = data[base + 4 * s];
+        packed[to + 5] = data[base + 5 * s];
+        packed[to + 6] = data[base + 6 * s];
+        packed[to + 7] = data[base + 7 * s];
+      }
+    } else if (rows === 4 && width === 4) {
+      for (let p = 0; p < kc; p++, base += colStride, to += 4) {
+        packed[to] = data[base];
+        packed[to + 1] = data[base + s];
+        packed[to + 2] = data[base + 2 * s];
+        packed[to + 3] = data[base + 3 * s];
+      }
     } else {
       for (let p = 0; p < kc; p++, base += colStride)
         for (let r = 0; r < width; r++) packed[to++] = r < rows ? data[base + r * rowStride] : 0;
