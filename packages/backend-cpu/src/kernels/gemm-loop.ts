@@ -143,8 +143,10 @@ export function packPanels(
         packed[to + 3] = data[base + 3 * s];
       }
     } else {
-      for (let p = 0; p < kc; p++, base += colStride)
-        for (let r = 0; r < width; r++) packed[to++] = r < rows ? data[base + r * rowStride] : 0;
+      for (let p = 0; p < kc; p++, base += colStride, to += width) {
+        for (let r = 0; r < rows; r++) packed[to + r] = data[base + r * s];
+        for (let r = rows; r < width; r++) packed[to + r] = 0;
+      }
     }
   }
 }
