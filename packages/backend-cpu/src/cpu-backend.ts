@@ -43,7 +43,7 @@ export interface CpuBackendOptions {
   /**
    * Multiply-adds each thread must get before a product is split: smaller products use fewer
    * threads or stay on the calling thread, where the hand-off would cost more than it saves.
-   * Default 2²¹; 0 splits every product (the threaded conformance suite uses it).
+   * Default 2²²; 0 splits every product (the threaded conformance suite uses it).
    */
   minWorkPerThread?: number;
 }
