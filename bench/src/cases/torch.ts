@@ -11,14 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  CONV2D_SHAPES,
-  conv2dInputs,
-  LENET,
-  lenetEpochs,
-  lenetInitialWeights,
-  lenetSamples,
-} from '../cnn.js';
+import { CONV2D_SHAPES, conv2dInputs, LENET, lenetEpochs, lenetInitialWeights } from '../cnn.js';
 import {
   type Benchmark,
   type CaseResult,

@@ -59,6 +59,20 @@ describe('unary kernels', () => {
     expect(unary('log', [0, -1])).toEqual([Number.NEGATIVE_INFINITY, Number.NaN]);
   });
 
+  it('relu and sign keep zeros, infinities, subnormals and NaN of either sign bit', () => {
+    const negativeNaN = new Float32Array(new Int32Array([0xffc00000 | 0]).buffer)[0];
+    const xs = [0, -0, Infinity, -Infinity, 1e-45, -1e-45, 3.5, -3.5, Number.NaN, negativeNaN];
+    const same = (got: number[], want: number[]) => {
+      for (const [i, w] of want.entries()) expect(Object.is(got[i], w), `${i}: ${got[i]} vs ${w}`).toBe(true);
+    };
+    same(unary('relu', xs), [0, 0, Infinity, 0, Math.fround(1e-45), 0, 3.5, 0, Number.NaN, Number.NaN]);
+    same(unary('sign', xs), [0, -0, 1, -1, 1, -1, 1, -1, Number.NaN, Number.NaN]);
+    // Of random sign, as activations after a normalisation are: the same as the comparisons.
+    const random = Array.from({ length: 1000 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 2);
+    expect(unary('relu', random)).toEqual(random.map((x) => Math.fround(Math.max(x, 0))));
+    expect(unary('sign', random)).toEqual(random.map(Math.sign));
+  });
+
   it('rounds half to even', () => {
     expect(unary('round', [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4, -2.6, 3.5000002])).toEqual([
       0, 2, 2, -0, -2, -2, 2, -3, 4,
