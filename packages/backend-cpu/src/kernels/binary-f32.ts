@@ -9,15 +9,20 @@ import type { BinaryOp } from '@backprop/core';
  */
 
 /** The ops these loops run. */
-const FLOAT32_OPS: ReadonlySet<BinaryOp> = new Set<BinaryOp>(['add', 'sub', 'mul', 'div']);
+export type Float32Op = 'add' | 'sub' | 'mul' | 'div';
+
+/** Whether `op` has the float32 loops below. */
+export function isFloat32Op(op: BinaryOp): op is Float32Op {
+  return op === 'add' || op === 'sub' || op === 'mul' || op === 'div';
+}
 
 /**
  * out[o..o+n) = a op b over one row, where an operand either walks along the row (`aWalks`,
  * `bWalks`) or repeats its value at `ao` / `bo` (a scalar, or a broadcast along the row). At least
- * one operand walks. Returns false (and writes nothing) for ops other than add, sub, mul and div.
+ * one operand walks.
  */
 export function binaryRowFloat32(
-  op: BinaryOp,
+  op: Float32Op,
   a: Float32Array,
   ao: number,
   aWalks: boolean,
@@ -27,8 +32,7 @@ export function binaryRowFloat32(
   out: Float32Array,
   o: number,
   n: number,
-): boolean {
-  if (!FLOAT32_OPS.has(op)) return false;
+): void {
   if (aWalks && bWalks) {
     if (op === 'add') for (let i = 0; i < n; i++) out[o + i] = a[ao + i] + b[bo + i];
     else if (op === 'sub') for (let i = 0; i < n; i++) out[o + i] = a[ao + i] - b[bo + i];
@@ -47,7 +51,6 @@ export function binaryRowFloat32(
     else if (op === 'mul') for (let i = 0; i < n; i++) out[o + i] = s * b[bo + i];
     else for (let i = 0; i < n; i++) out[o + i] = s / b[bo + i];
   }
-  return true;
 }
 
 /**
@@ -58,6 +61,8 @@ export function binaryFloat32(op: BinaryOp, a: Float32Array, b: Float32Array, ou
   const n = out.length;
   const aWalks = a.length === n;
   const bWalks = b.length === n;
+  if (!isFloat32Op(op)) return false;
   if (!(aWalks || a.length === 1) || !(bWalks || b.length === 1) || !(aWalks || bWalks)) return false;
-  return binaryRowFloat32(op, a, 0, aWalks, b, 0, bWalks, out, 0, n);
+  binaryRowFloat32(op, a, 0, aWalks, b, 0, bWalks, out, 0, n);
+  return true;
 }

@@ -9,7 +9,7 @@ import {
   type TypedArray,
 } from '@backprop/core';
 import type { Allocate } from '../recycler.js';
-import { binaryFloat32, binaryRowFloat32 } from './binary-f32.js';
+import { binaryFloat32, binaryRowFloat32, isFloat32Op } from './binary-f32.js';
 import { broadcastStrides, collapseLoop, forEachRow } from './layout.js';
 
 /** Small integer codes, so the per-element `switch` stays cheap inside the loops (V8 inlines `apply`). */
@@ -131,13 +131,21 @@ export function binaryKernel(
     const n = loop.shape[inner];
     const aStep = loop.strides[1][inner];
     const bStep = loop.strides[2][inner];
-    const float32 = a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array;
-    forEachRow(loop, [0, 0, 0], ([o, ao, bo]) => {
-      if (float32 && binaryRowFloat32(op, a, ao, aStep !== 0, b, bo, bStep !== 0, out, o, n)) return;
-      if (aStep === bStep) rowBoth(code, a, ao, b, bo, out, o, n);
-      else if (bStep === 0) rowScalarB(code, a, ao, b[bo], out, o, n);
-      else rowScalarA(code, a[ao], b, bo, out, o, n);
-    });
+    if (
+      isFloat32Op(op) &&
+      a instanceof Float32Array &&
+      b instanceof Float32Array &&
+      out instanceof Float32Array
+    )
+      forEachRow(loop, [0, 0, 0], ([o, ao, bo]) =>
+        binaryRowFloat32(op, a, ao, aStep !== 0, b, bo, bStep !== 0, out, o, n),
+      );
+    else
+      forEachRow(loop, [0, 0, 0], ([o, ao, bo]) => {
+        if (aStep === bStep) rowBoth(code, a, ao, b, bo, out, o, n);
+        else if (bStep === 0) rowScalarB(code, a, ao, b[bo], out, o, n);
+        else rowScalarA(code, a[ao], b, bo, out, o, n);
+      });
   }
   // Arithmetic on bools (add of two masks) must still store 0 or 1.
   if (outDtype === 'bool' && !COMPARISON_OPS.has(op))

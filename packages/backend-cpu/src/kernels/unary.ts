@@ -95,27 +95,13 @@ export function unaryKernel(op: UnaryOp, x: TypedArray, alloc: Allocate = allocA
     x.length,
   );
   const n = x.length;
-  // relu and sign run in every ReLU network's forward and backward pass: loops of their own, same results as `apply`.
+  // relu and sign run in every ReLU network's forward and backward pass: float32 gets a loop of its own, same results as `apply`.
   if ((op === 'relu' || op === 'sign') && x instanceof Float32Array) {
     floatSignBits(
       op,
       new Int32Array(x.buffer, x.byteOffset, n),
       new Int32Array(out.buffer, out.byteOffset, n),
     );
-    return out;
-  }
-  if (op === 'relu') {
-    for (let i = 0; i < n; i++) {
-      const v = x[i];
-      out[i] = v > 0 || Number.isNaN(v) ? v : 0;
-    }
-    return out;
-  }
-  if (op === 'sign') {
-    for (let i = 0; i < n; i++) {
-      const v = x[i];
-      out[i] = v > 0 ? 1 : v < 0 ? -1 : v;
-    }
     return out;
   }
   const code = op === 'square' && x instanceof Int32Array ? INT_SQUARE : CODES[op];
