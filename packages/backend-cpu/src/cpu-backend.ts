@@ -9,6 +9,7 @@ import {
   type FusedActivation,
   type ReduceOp,
   type SgdMomentumScalars,
+  type SgdScalars,
   type Shape,
   sizeOf,
   type TensorInfo,
@@ -21,7 +22,7 @@ import { linearKernel, logSoftmaxKernel, softmaxCrossEntropyKernel, softmaxKerne
 import { gatherKernel, indexAddKernel } from './kernels/gather.js';
 import { matmulKernel } from './kernels/matmul.js';
 import { broadcastToKernel, concatKernel, sliceKernel, transposeKernel } from './kernels/movement.js';
-import { adamKernel, sgdMomentumKernel } from './kernels/optimizer-updates.js';
+import { adamKernel, sgdKernel, sgdMomentumKernel } from './kernels/optimizer-updates.js';
 import { argReduceKernel, reduceKernel } from './kernels/reduce.js';
 import { unaryKernel } from './kernels/unary.js';
 import { whereKernel } from './kernels/where.js';
@@ -242,6 +243,10 @@ export class CpuBackend implements Backend {
 
   softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): DataId {
     return new CpuData(softmaxCrossEntropyKernel(floatsOf(logits), logits.shape, intsOf(labels)));
+  }
+
+  sgdUpdate(param: TensorInfo, grad: TensorInfo, scalars: SgdScalars): DataId {
+    return new CpuData(sgdKernel(floatsOf(param), floatsOf(grad), scalars, this.recycler.take));
   }
 
   sgdMomentumUpdate(

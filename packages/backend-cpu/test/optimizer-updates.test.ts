@@ -10,6 +10,7 @@ import {
   type SgdMomentumScalars,
   ShapeError,
   sgdMomentumUpdate,
+  sgdUpdate,
   sqrt,
   sub,
   type Tensor,
@@ -24,6 +25,16 @@ const values = (seed: number, scale = 1) => tensor(randomValues(n, seed).map((v)
 const bits = (t: Tensor) => Array.from(new Uint32Array((t.dataSync() as Float32Array).buffer));
 
 describe('fused optimizer updates', () => {
+  for (const lr of [0.1, 3e-4]) {
+    it(`plain SGD, lr ${lr}: the composition's bits`, () =>
+      tidy(() => {
+        const [p, g] = [values(1), values(2, 0.1)];
+        const fused = sgdUpdate(p, g, { lr });
+        expect(bits(fused)).toEqual(bits(sub(p, mul(g, lr))));
+        expect(bits(fused)).not.toEqual(bits(p));
+      }));
+  }
+
   const sgd: SgdMomentumScalars[] = [
     { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: false },
     { lr: 0.03, momentum: 0.7, dampening: 0, nesterov: true },
@@ -81,6 +92,12 @@ describe('fused optimizer updates', () => {
       expect(() => sgdMomentumUpdate(p, g, g, { ...s, lr: Number.NaN })).toThrow(ArgumentError);
       expect(() => sgdMomentumUpdate(p, g, g, { ...s, lr: Number.NaN })).toThrow(
         'sgdMomentumUpdate: lr must be a finite number, got NaN',
+      );
+      expect(() => sgdUpdate(p, tensor([1, 2]), { lr: 0.1 })).toThrow(
+        'sgdUpdate: grad [2] does not match param [3] (expected one shape)',
+      );
+      expect(() => sgdUpdate(p, g, { lr: Number.POSITIVE_INFINITY })).toThrow(
+        'sgdUpdate: lr must be a finite number, got Infinity',
       );
     }));
 });

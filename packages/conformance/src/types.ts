@@ -76,6 +76,7 @@ export type FusedKernel =
   | 'softmaxCrossEntropy'
   | 'im2col'
   | 'maxPoolIndices'
+  | 'sgdUpdate'
   | 'sgdMomentumUpdate'
   | 'adamUpdate';
 

@@ -1,4 +1,13 @@
-import { ArgumentError, add, clone, mul, neg, sgdMomentumUpdate, sub, type Tensor } from '@backprop/core';
+import {
+  ArgumentError,
+  add,
+  clone,
+  mul,
+  neg,
+  sgdMomentumUpdate,
+  sgdUpdate,
+  type Tensor,
+} from '@backprop/core';
 import { type BaseOptions, Optimizer, type ParamGroup, type ParamState, type Params } from './optimizer.js';
 import { BOOLEAN, NON_NEGATIVE, UNIT } from './validate.js';
 
@@ -69,6 +78,6 @@ export class SGD extends Optimizer<SGDOptions> {
       const first = this.buffer(state, 'momentumBuffer', () => clone(g));
       g = nesterov ? add(g, mul(first, momentum)) : first;
     }
-    p.assign(sub(p, mul(g, lr)));
+    p.assign(sgdUpdate(p, g, { lr }));
   }
 }

@@ -1,13 +1,27 @@
 /**
- * The fused optimizer updates: one pass over a parameter instead of five to eight elementwise
+ * The fused optimizer updates: one pass over a parameter instead of two to eight elementwise
  * kernels, each with its own output array. Every intermediate is rounded to float32 (`fround`),
  * and every scalar first, as the composition's scalar tensors are, so the result is the
  * composition's bit for bit.
  */
-import type { AdamUpdateScalars, SgdMomentumScalars } from '@backprop/core';
+import type { AdamUpdateScalars, SgdMomentumScalars, SgdScalars } from '@backprop/core';
 import type { Allocate } from '../recycler.js';
 
 const f = Math.fround;
+
+/** The new param of a plain SGD step (core's `sgdUpdate`). */
+export function sgdKernel(
+  param: Float32Array,
+  grad: Float32Array,
+  scalars: SgdScalars,
+  alloc: Allocate,
+): Float32Array {
+  const n = param.length;
+  const next = alloc('float32', n) as Float32Array;
+  const lr = f(scalars.lr);
+  for (let i = 0; i < n; i++) next[i] = param[i] - f(grad[i] * lr);
+  return next;
+}
 
 /** New [param, momentumBuffer] of an SGD-with-momentum step (core's `sgdMomentumUpdate`). */
 export function sgdMomentumKernel(

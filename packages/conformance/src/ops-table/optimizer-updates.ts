@@ -1,15 +1,15 @@
 /**
- * The optimizer updates a backend may fuse (`sgdMomentumUpdate`, `adamUpdate`). Each case stacks
+ * The optimizer updates a backend may fuse (`sgdUpdate`, `sgdMomentumUpdate`, `adamUpdate`). Each case stacks
  * the update's outputs (the new parameter first, then the buffers) into one tensor, so that the
  * forward check, the reference and the fused-kernel check see all of them.
  */
-import type { AdamUpdateScalars, SgdMomentumScalars, Tensor } from '@backprop/core';
+import type { AdamUpdateScalars, SgdMomentumScalars, SgdScalars, Tensor } from '@backprop/core';
 import * as core from '@backprop/core';
 import { type RefTensor, ref } from '../reference/ndarray.js';
 import type { OpCase, Sample } from '../types.js';
 import { input, transposed } from './helpers.js';
 
-/** Three, or four, float32 inputs of one shape; the last one (v for Adam) positive. */
+/** Two to four float32 inputs of one shape; the last one (v for Adam) positive. */
 function updateSamples<A>(inputs: number, variants: { name: string; args: A }[]): Sample<A>[] {
   const shaped = (shape: number[], last = input(shape, { dist: 'positive' })) => [
     ...Array.from({ length: inputs - 1 }, () => input(shape)),
@@ -29,6 +29,10 @@ function stackRef(shape: readonly number[], outputs: Float64Array[]): RefTensor 
   const data = new Float64Array(outputs.reduce((n, o) => n + o.length, 0));
   for (const [i, o] of outputs.entries()) data.set(o, i * o.length);
   return ref([outputs.length, ...shape], data);
+}
+
+function plainSgdComposition([p, g]: Tensor[], s: SgdScalars): Tensor {
+  return core.sub(p, core.mul(g, s.lr));
 }
 
 function sgdComposition([p, g, b]: Tensor[], s: SgdMomentumScalars): Tensor {
@@ -56,6 +60,22 @@ function adamAt(t: number, beta1 = 0.9, beta2 = 0.999): AdamUpdateScalars {
 }
 
 export const optimizerUpdateCases: OpCase[] = [
+  {
+    name: 'sgdUpdate',
+    family: 'fused',
+    ops: ['sgdUpdate'],
+    samples: updateSamples<SgdScalars>(2, [
+      { name: 'lr 0.1', args: { lr: 0.1 } },
+      { name: 'lr 3e-4', args: { lr: 3e-4 } },
+    ]),
+    run: ([p, g], s: SgdScalars) => core.sgdUpdate(p, g, s),
+    reference: ([p, g], s: SgdScalars) =>
+      ref(
+        p.shape,
+        p.data.map((v, i) => v - s.lr * g.data[i]),
+      ),
+    fused: { kernel: 'sgdUpdate', composition: plainSgdComposition },
+  },
   {
     name: 'sgdMomentumUpdate',
     family: 'fused',

@@ -65,6 +65,11 @@ export type ArgReduceOp = 'argmax' | 'argmin';
 /** Activations a fused linear kernel may apply. */
 export type FusedActivation = 'none' | 'relu' | 'sigmoid' | 'tanh';
 
+/** The scalar of a fused plain SGD update (see `sgdUpdate` in core). */
+export interface SgdScalars {
+  readonly lr: number;
+}
+
 /** The scalars of a fused SGD-with-momentum update (see `sgdMomentumUpdate` in core). */
 export interface SgdMomentumScalars {
   readonly lr: number;
@@ -112,8 +117,8 @@ export interface WindowGeometry {
  * Required: storage (`write`, `read`, `dispose`), `fill`, `cast`, `unary`, `binary`, `where`,
  * `reduce`, `argReduce`, `matmul`, `transpose`, `broadcastTo`, `slice`, `concat`, `gather`, `indexAdd`.
  * Optional fused kernels (`softmax`, `logSoftmax`, `linear`, `softmaxCrossEntropy`, the
- * convolution windows `im2col` and `col2im`, and the optimizer updates `sgdMomentumUpdate` and
- * `adamUpdate`) are used when present; otherwise core
+ * convolution windows `im2col` and `col2im`, `maxPoolIndices`, and the optimizer updates `sgdUpdate`,
+ * `sgdMomentumUpdate` and `adamUpdate`) are used when present; otherwise core
  * composes the required ones, and the conformance suite checks that both agree.
  * Kernels are forward only: every gradient is a rule in core, keyed by the kernel's name.
  */
@@ -202,6 +207,12 @@ export interface Backend {
    * windows and `argReduce` otherwise.
    */
   maxPoolIndices?(x: TensorInfo, geometry: WindowGeometry): DataId;
+  /**
+   * Optional fused plain SGD update of float32 tensors of one shape: the new param W − lr·g (core's
+   * `sgdUpdate`), with lr rounded to float32 and the product rounded before the subtraction, as in
+   * the composition.
+   */
+  sgdUpdate?(param: TensorInfo, grad: TensorInfo, scalars: SgdScalars): DataId;
   /**
    * Optional fused SGD-with-momentum update of float32 tensors of one shape: new [param, buffer]
    * (core's `sgdMomentumUpdate` says what it computes). Every intermediate is float32, with the

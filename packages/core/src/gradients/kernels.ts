@@ -39,6 +39,7 @@ type OwnTableOrNoGradient =
   | 'fill'
   | 'argReduce'
   | 'maxPoolIndices'
+  | 'sgdUpdate'
   | 'sgdMomentumUpdate'
   | 'adamUpdate'
   | 'write'

@@ -1,12 +1,12 @@
 /**
- * Per-parameter optimizer updates that a backend may run as one fused kernel (`sgdMomentumUpdate`,
- * `adamUpdate` on the Backend interface); elsewhere they are composed from elementwise ops. Both
+ * Per-parameter optimizer updates that a backend may run as one fused kernel (`sgdUpdate`,
+ * `sgdMomentumUpdate`, `adamUpdate` on the Backend interface); elsewhere they are composed from elementwise ops. Both
  * compute every intermediate in float32, the scalars rounded to float32 as a scalar tensor is, so a
  * fused kernel can match the composition bit for bit. Updates are not differentiable: the
  * composition runs under `noGrad` and the outputs never require gradients.
  */
 import { noGrad } from '../autograd/grad-mode.js';
-import type { AdamUpdateScalars, SgdMomentumScalars } from '../backend/backend.js';
+import type { AdamUpdateScalars, SgdMomentumScalars, SgdScalars } from '../backend/backend.js';
 import { describeValue } from '../describe.js';
 import { makeTensor } from '../engine/make-tensor.js';
 import { ArgumentError, ShapeError } from '../errors.js';
@@ -48,6 +48,25 @@ function checkUpdate(op: string, tensors: Record<string, Tensor>, scalars: Recor
         `${op}: ${name} must be ${name === 'nesterov' ? 'a boolean' : 'a finite number'}, got ${describeValue(value)}`,
       );
   }
+}
+
+/**
+ * One plain SGD step (the gradient already carrying weight decay, the sign for maximize, and
+ * momentum's first step): W ← W − lr·g. Returns the new W.
+ */
+export function sgdUpdate(param: Tensor, grad: Tensor, scalars: SgdScalars): Tensor {
+  const op = 'sgdUpdate';
+  checkUpdate(op, { param, grad }, { ...scalars });
+  const backend = backendOf(op, [param, grad]);
+  if (backend.sgdUpdate) {
+    return makeTensor(
+      backend,
+      backend.sgdUpdate(tensorInfo(param), tensorInfo(grad), scalars),
+      param.shape,
+      'float32',
+    );
+  }
+  return noGrad(() => sub(param, mul(grad, scalars.lr)));
 }
 
 /**
