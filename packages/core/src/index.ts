@@ -66,9 +66,9 @@ export async function initBackend(name: string): Promise<void> {
   await ENGINE.initBackend(name);
 }
 
-/** The active backend's name. */
+/** The active backend's name, as it was registered. */
 export function getBackend(): string {
-  return ENGINE.activeBackend().name;
+  return ENGINE.deviceOf(ENGINE.activeBackend());
 }
 
 /** Names of the registered backends. */

@@ -215,7 +215,7 @@ export class Tensor {
     this.dtype = dtype;
     this.size = sizeOf(shape);
     this.requiresGrad = requiresGrad;
-    ENGINE.trackTensor(this, storage.backend.name);
+    ENGINE.trackTensor(this, storage.device);
   }
 
   get rank(): number {
@@ -236,9 +236,9 @@ export class Tensor {
     return this.live('backend').backend;
   }
 
-  /** The name of the backend that holds the data. */
+  /** The name of the backend that holds the data, as it was registered (what `.to()` takes). */
   get device(): string {
-    return this.backend.name;
+    return this.live('device').device;
   }
 
   static {
@@ -287,7 +287,7 @@ export class Tensor {
     const next = source.live('assign');
     if (next.backend !== this.backend) {
       throw new BackendError(
-        `assign: source is on '${next.backend.name}' but the target is on '${this.device}'; move it with .to()`,
+        `assign: source is on '${next.device}' but the target is on '${this.device}'; move it with .to()`,
       );
     }
     ENGINE.retainStorage(next);
@@ -309,7 +309,7 @@ export class Tensor {
     const values = source.backend.readSync(tensorInfo(this));
     this.storage = ENGINE.newStorage(target, target.write(values, this.shape, this.dtype), values.byteLength);
     ENGINE.releaseStorage(source);
-    ENGINE.recountTensor(source.backend.name, target.name);
+    ENGINE.recountTensor(source.device, this.storage.device);
     this.grad?.moveTo(device);
     return this;
   }
@@ -319,7 +319,7 @@ export class Tensor {
     if (this.storage === null) return;
     const storage = this.storage;
     this.storage = null;
-    ENGINE.untrackTensor(this, storage.backend.name);
+    ENGINE.untrackTensor(this, storage.device);
     ENGINE.releaseStorage(storage);
     releaseIndexChecks(this);
     this.gradFn = null;
@@ -333,7 +333,7 @@ export class Tensor {
 
   toString(): string {
     const body = this.isDisposed ? '<disposed>' : safeFormat(this);
-    return `Tensor(${body}, shape=${formatShape(this.shape)}, dtype=${this.dtype}, device=${this.storage?.backend.name ?? '-'}${this.requiresGrad ? ', requiresGrad=true' : ''})`;
+    return `Tensor(${body}, shape=${formatShape(this.shape)}, dtype=${this.dtype}, device=${this.storage?.device ?? '-'}${this.requiresGrad ? ', requiresGrad=true' : ''})`;
   }
 
   private live(what: string): Storage {

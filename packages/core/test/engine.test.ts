@@ -19,6 +19,8 @@ import {
 } from '../src/index.js';
 
 registerBackend('second', () => ({ ...minimalBackend(), name: 'second' }), 0);
+// A second instance of the same backend class under a name of its own (its `name` stays 'minimal').
+registerBackend('minimal-2', () => minimalBackend(), 0);
 registerBackend(
   'async-only',
   async () => {
@@ -161,6 +163,32 @@ describe('memory accounting', () => {
       /add: tensors are on different backends \('minimal' and 'second'\); move one with \.to\('minimal'\)/,
     );
     expect(Array.from(a.add(b.to('minimal')).dataSync())).toEqual([2, 2]);
+  });
+
+  it('a backend registered under another name than its own is known by the registered one', async () => {
+    await initBackend('minimal-2');
+    const before = memory().backends['minimal-2']?.numTensors ?? 0;
+    const t = tensor([1, 2, 3], { device: 'minimal-2' });
+    expect(t.device).toBe('minimal-2');
+    expect(String(t)).toContain('device=minimal-2');
+    expect(memory().backends['minimal-2'].numTensors).toBe(before + 1);
+    // Made with the tensor's own device name, a tensor lands on that same instance.
+    const same = zeros([3], { device: t.device });
+    expect(same.backend).toBe(t.backend);
+    expect(() => t.add(ones([3]))).toThrow(
+      /add: tensors are on different backends \('minimal-2' and 'minimal'\); move one with \.to\('minimal-2'\)/,
+    );
+    const moved = ones([3]);
+    moved.moveTo('minimal-2');
+    expect(moved.backend).toBe(t.backend);
+    const sum = t.add(moved);
+    expect(Array.from(sum.dataSync())).toEqual([2, 3, 4]);
+    dispose([t, same, moved, sum]);
+    expect(memory().backends['minimal-2'].numTensors).toBe(before);
+    await setBackend('minimal-2');
+    expect(getBackend()).toBe('minimal-2');
+    await setBackend('minimal');
+    expect(getBackend()).toBe('minimal');
   });
 
   it('the global engine is the one the ops use', () => {

@@ -1,3 +1,4 @@
+import { cpuBackend } from '@backprop/backend-cpu';
 import {
   ArgumentError,
   composite,
@@ -7,6 +8,7 @@ import {
   memory,
   registerBackend,
   ShapeError,
+  setBackend,
   type Tensor,
   tensor,
   tidy,
@@ -331,6 +333,27 @@ describe('Module: devices', () => {
     x.dispose();
     x2.dispose();
     ENGINE.removeBackend('second', true);
+  });
+
+  it('layers build on a cpu backend registered under a name of its own, as the cpu README shows', async () => {
+    registerBackend('cpu-1', () => cpuBackend({ threads: 1 }), 0);
+    await setBackend('cpu-1');
+    try {
+      manualSeed(5);
+      const model = mlp({ sizes: [3, 4, 2] });
+      expect(model.parameters().every((p) => p.device === 'cpu-1')).toBe(true);
+      const x = tensor([[1, 2, 3]]);
+      expect(x.device).toBe('cpu-1');
+      const y = tidy(() => Array.from(model.call(x).dataSync()));
+      expect(y).toHaveLength(2);
+      model.to('cpu');
+      expect(model.parameters().every((p) => p.device === 'cpu')).toBe(true);
+      model.dispose();
+      x.dispose();
+    } finally {
+      await setBackend('cpu');
+      ENGINE.removeBackend('cpu-1', true);
+    }
   });
 });
 

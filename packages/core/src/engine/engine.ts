@@ -25,6 +25,8 @@ interface Registration {
 export class Engine {
   private readonly registry = new Map<string, Registration>();
   private readonly instances = new Map<string, Backend>();
+  /** The registry name each instance was made under: one backend class may be registered under several names. */
+  private readonly registeredNames = new WeakMap<Backend, string>();
   private readonly pending = new Map<string, Promise<Backend>>();
   private active: Backend | null = null;
   private readonly tensorCounts = new Map<string, number>();
@@ -59,7 +61,7 @@ export class Engine {
     }
     try {
       const backend = await promise;
-      this.instances.set(name, backend);
+      this.keepInstance(name, backend);
       return backend;
     } finally {
       this.pending.delete(name);
@@ -99,11 +101,25 @@ export class Engine {
     const made = registration.factory();
     if (made instanceof Promise) {
       this.pending.set(name, made);
-      made.then((b) => this.instances.set(name, b)).finally(() => this.pending.delete(name));
+      made.then((b) => this.keepInstance(name, b)).finally(() => this.pending.delete(name));
       return null;
     }
-    this.instances.set(name, made);
+    this.keepInstance(name, made);
     return made;
+  }
+
+  private keepInstance(name: string, backend: Backend): void {
+    this.instances.set(name, backend);
+    if (!this.registeredNames.has(backend)) this.registeredNames.set(backend, name);
+  }
+
+  /**
+   * The name tensors on `backend` report as their device and `.to()` takes: the name it was
+   * registered under (`cpuBackend({ threads: 1 })` registered as 'cpu-1' is 'cpu-1', not 'cpu'),
+   * its own name for an instance made outside the registry.
+   */
+  deviceOf(backend: Backend): string {
+    return this.registeredNames.get(backend) ?? backend.name;
   }
 
   private lookup(name: string): Registration {
@@ -131,8 +147,9 @@ export class Engine {
 
   /** Wraps a fresh data handle, counting its bytes. */
   newStorage(backend: Backend, dataId: DataId, bytes: number): Storage {
-    this.byteCounts.set(backend.name, (this.byteCounts.get(backend.name) ?? 0) + bytes);
-    return new Storage(backend, dataId, bytes);
+    const device = this.deviceOf(backend);
+    this.byteCounts.set(device, (this.byteCounts.get(device) ?? 0) + bytes);
+    return new Storage(backend, device, dataId, bytes);
   }
 
   retainStorage(storage: Storage): void {
@@ -142,7 +159,7 @@ export class Engine {
   releaseStorage(storage: Storage): void {
     if (--storage.refCount > 0) return;
     storage.backend.dispose(storage.dataId);
-    const name = storage.backend.name;
+    const name = storage.device;
     this.byteCounts.set(name, (this.byteCounts.get(name) ?? 0) - storage.bytes);
   }
 

@@ -5,6 +5,8 @@ export class Storage {
   refCount = 1;
   constructor(
     readonly backend: Backend,
+    /** The backend's registered name (`Engine.deviceOf`). */
+    readonly device: string,
     readonly dataId: DataId,
     readonly bytes: number,
   ) {}

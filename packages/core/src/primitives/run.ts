@@ -13,8 +13,9 @@ export function backendOf(op: string, inputs: readonly Tensor[]): Backend {
   const backend = inputs[0].backend;
   for (const t of inputs) {
     if (t.backend !== backend) {
+      const first = inputs[0].device;
       throw new BackendError(
-        `${op}: tensors are on different backends ('${backend.name}' and '${t.device}'); move one with .to('${backend.name}')`,
+        `${op}: tensors are on different backends ('${first}' and '${t.device}'); move one with .to('${first}')`,
       );
     }
   }
