@@ -2,10 +2,12 @@
  * The one blocked matmul loop (Goto's algorithm) over one thread's share of the output: for each
  * block of NC columns and KC depth B is packed once, then for each block of MC rows A is packed
  * and a macro-kernel multiplies the two panels into C. The same code runs on the calling thread and
- * in the worker pool's threads, with the WebAssembly SIMD macro-kernel (simd-macro-kernel.ts) or,
- * where SIMD is missing, the JavaScript one (js-macro-kernel.ts): the pool sends the source text of
- * `packPanels` and `gemmShare` to its workers, so neither may use anything but its parameters and
- * globals (no imports, no module constants, no nested functions: a bundler could rename or wrap them).
+ * in the worker pool's threads, with the WebAssembly SIMD module (simd-macro-kernel.ts: its
+ * macro-kernel, and its packing over operands copied into its memory) or, where SIMD is missing,
+ * the JavaScript macro-kernel (js-macro-kernel.ts) and `packPanels`: the pool sends the source text
+ * of `packPanels`, `heapPacker` and `gemmShare` to its workers, so none may use anything but its
+ * parameters and globals (no imports, no module constants, no nested functions: a bundler could
+ * rename or wrap them).
  */
 
 /**
@@ -151,12 +153,75 @@ export function packPanels(
   }
 }
 
+/** The SIMD module's `pack` (simd-macro-kernel.ts), on byte addresses and byte strides in its memory. */
+export type HeapPack = (
+  src: number,
+  rowStride: number,
+  colStride: number,
+  count: number,
+  kc: number,
+  width: number,
+  dst: number,
+) => void;
+
+/**
+ * `packPanels` run by the SIMD module's `pack`, for operands that lie in the module's memory: `data`
+ * and `packed` are that memory, so only the offsets matter.
+ */
+export function heapPacker(pack: HeapPack): typeof packPanels {
+  return (_data, offset, rowStride, colStride, r0, count, p0, kc, width, _packed, at) =>
+    pack(
+      (offset + r0 * rowStride + p0 * colStride) * 4,
+      rowStride * 4,
+      colStride * 4,
+      count,
+      kc,
+      width,
+      at * 4,
+    );
+}
+
+/** Elements from a view's first to its last element of an r×c matrix: the dense block that holds it. */
+export function span(view: MatrixView, rows: number, cols: number): number {
+  return (rows - 1) * view.rowStride + (cols - 1) * view.colStride + 1;
+}
+
+/**
+ * Where a product goes in a heap that holds all of it, as the SIMD module's packing needs: A from
+ * float 0, then B, then C, then the packing scratch of `threads` threads. Returns the job's
+ * placement and the floats the heap must hold.
+ */
+export function heapPlacement(
+  product: Product,
+  threads: number,
+  splitColumns: boolean,
+): { placement: JobPlacement; floats: number } {
+  const { m, n, k, a, b } = product;
+  const bOffset = span(a, m, k);
+  const cAt = bOffset + span(b, k, n);
+  const packAt = cAt + paddedCFloats(m, n);
+  return {
+    placement: { aOffset: 0, bOffset, cAt, packAt, splitColumns },
+    floats: packAt + threads * GEMM_PACK_FLOATS,
+  };
+}
+
+/** Copies A and B into `heap` where `placement` puts them, and zeroes C there. */
+export function copyOperandsIn(heap: Float32Array, product: Product, placement: JobPlacement): void {
+  const { a, b } = product;
+  const { bOffset, cAt, packAt } = placement;
+  heap.set(a.data.subarray(a.offset, a.offset + bOffset), 0);
+  heap.set(b.data.subarray(b.offset, b.offset + cAt - bOffset), bOffset);
+  heap.fill(0, cAt, packAt);
+}
+
 /**
  * Thread `thread` of `threads`' share of the job: a contiguous run of whole 4-row (or 8-column)
  * tiles of C, so no two threads ever write one tile. C must be zero before the first share runs; it
  * is accumulated in float32 over depth blocks of KC in the same order whatever the share, so the
  * result is bit-identical for any thread count. `a` and `b` are the arrays the job's offsets index
- * (the heap itself in the workers); `pack` is `packPanels`.
+ * (the heap itself in the workers and with the SIMD module); `pack` is `packPanels`, or
+ * `heapPacker`'s where the operands lie in the heap.
  */
 export function gemmShare(
   macro: MacroKernel,

@@ -1,18 +1,23 @@
 /**
  * Single-precision matrix product, blocked the way BLAS libraries are (Goto's algorithm, in
  * gemm-loop.ts): the operands are copied into small packed panels sized for the caches, and a
- * macro-kernel keeps a 4×8 register tile of sums while it streams the panels. The macro-kernel is
- * WebAssembly SIMD where the runtime has it, JavaScript elsewhere; large products run on the
- * worker pool when there is one.
+ * macro-kernel keeps a 4×8 register tile of sums while it streams the panels. Packing and
+ * macro-kernel are WebAssembly SIMD where the runtime has it (the operands are copied into the
+ * module's memory first), JavaScript elsewhere; large products run on the worker pool when there
+ * is one.
  */
 
 import { allocArray } from '@backprop/core';
 import type { Allocate } from '../recycler.js';
 import {
+  copyOperandsIn,
   GEMM_JOB_LENGTH,
   GEMM_PACK_FLOATS,
   gemmJob,
   gemmShare,
+  type HeapPack,
+  heapPacker,
+  heapPlacement,
   type MacroKernel,
   type MatrixView,
   type Product,
@@ -36,10 +41,13 @@ export interface ParallelKernels {
   softmaxRows(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): boolean;
 }
 
-/** A macro-kernel and the heap it works in on this thread (grown on demand, never shared). */
+/** A macro-kernel, its packing and the heap they work in on this thread (grown on demand, never shared). */
 export interface LocalKernel {
   path: 'wasm-simd' | 'javascript';
   macro: MacroKernel;
+  /** `packPanels`, or the SIMD module's packing, which needs the operands in the heap. */
+  pack: typeof packPanels;
+  packsFromHeap: boolean;
   /** The heap, grown to at least `floats` floats (a new view after growing). */
   heap(floats: number): Float32Array;
 }
@@ -62,6 +70,8 @@ function simdKernel(): LocalKernel | null {
     return {
       path: 'wasm-simd',
       macro: instance.exports.macro as MacroKernel,
+      pack: heapPacker(instance.exports.pack as HeapPack),
+      packsFromHeap: true,
       heap(floats) {
         const needed = Math.ceil((floats * 4) / 65536) - memory.buffer.byteLength / 65536;
         if (needed > 0) memory.grow(needed);
@@ -80,6 +90,8 @@ export function javascriptKernel(): LocalKernel {
   return {
     path: 'javascript',
     macro: jsMacroKernel(() => heap),
+    pack: packPanels,
+    packsFromHeap: false,
     heap(floats) {
       if (heap.length < floats) heap = new Float32Array(floats);
       return heap;
@@ -112,12 +124,22 @@ const localJob = new Int32Array(GEMM_JOB_LENGTH);
 
 /**
  * The product on this thread: C is accumulated in float32 in the kernel's heap, padded to whole
- * 4×8 tiles, with the packing scratch behind it; the m×n result is then copied into `c`. The
- * panels are packed straight from the operands, which stay where they are.
+ * 4×8 tiles, with the packing scratch behind it; the m×n result is then copied into `c`. The SIMD
+ * module packs from operands copied into the heap in front of C; the JavaScript packing reads them
+ * where they are.
  */
 function gemmHere(kernel: LocalKernel, product: Product): void {
-  const { m, n, a, b } = product;
-  const cSize = paddedCFloats(m, n);
+  const { a, b } = product;
+  if (kernel.packsFromHeap) {
+    const { placement, floats } = heapPlacement(product, 1, false);
+    const heap = kernel.heap(floats);
+    copyOperandsIn(heap, product, placement);
+    gemmJob(localJob, product, placement);
+    gemmShare(kernel.macro, heap, heap, heap, localJob, 0, 1, kernel.pack);
+    copyPaddedInto(heap, placement.cAt, product);
+    return;
+  }
+  const cSize = paddedCFloats(product.m, product.n);
   const heap = kernel.heap(cSize + GEMM_PACK_FLOATS);
   heap.fill(0, 0, cSize);
   gemmJob(localJob, product, {
@@ -127,7 +149,7 @@ function gemmHere(kernel: LocalKernel, product: Product): void {
     packAt: cSize,
     splitColumns: false,
   });
-  gemmShare(kernel.macro, heap, a.data, b.data, localJob, 0, 1, packPanels);
+  gemmShare(kernel.macro, heap, a.data, b.data, localJob, 0, 1, kernel.pack);
   copyPaddedInto(heap, 0, product);
 }
 

@@ -22,7 +22,18 @@ const B1 = 22;
 const A = 23;
 
 const op = {
+  block: [0x02, 0x40],
   loop: [0x03, 0x40],
+  br: (depth: number) => [0x0c, depth],
+  if: [0x04, 0x40],
+  else: [0x05],
+  eq: [0x46],
+  eqz: [0x45],
+  select: [0x1b],
+  geU: [0x4f],
+  gtU: [0x4b],
+  i32Load: (offset: number) => [0x28, 2, ...uleb(offset)],
+  i32Store: (offset: number) => [0x36, 2, ...uleb(offset)],
   end: [0x0b],
   brIf: (depth: number) => [0x0d, depth],
   get: (i: number) => [0x20, i],
@@ -132,6 +143,107 @@ function body(): number[] {
   return [...uleb(locals.length + code.length), ...locals, ...code];
 }
 
+// The packing function's locals: its seven parameters, then counters and pointers, then vectors.
+const [SRC, RS, CS, COUNT, DEPTH, WIDTH, DST] = [0, 1, 2, 3, 4, 5, 6];
+const [PIR, ROWS, BASE, LEFT, Q, R, TO, G] = [7, 8, 9, 10, 11, 12, 13, 14];
+const V = 15; // v0..v3: four rows of four depths; v4..v7: the transpose's halfway vectors
+
+/** An i8x16.shuffle taking float lanes `lanes` (0–3 from the first operand, 4–7 from the second). */
+function shuffleFloats(lanes: number[]): number[] {
+  return [0xfd, 0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])];
+}
+
+/**
+ * `pack(src, rs, cs, count, kc, width, dst)`: rows [0, count) × depth [0, kc) of the matrix whose
+ * element (r, p) is at byte `src + r·rs + p·cs`, as panels of `width` (4 or 8) rows, depth-major,
+ * from byte `dst`; rows past the last are zero. The values move as bits. Whole panels of a matrix
+ * whose rows (rs = 4) or depths (cs = 4) are contiguous move as vectors: copied, or read as 4×4
+ * blocks and transposed; everything else, and the depths left over, one element at a time.
+ */
+function packBody(): number[] {
+  const code: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) code.push(...part);
+  };
+  const copyVector = (offset: number) => [
+    ...op.get(TO),
+    ...op.get(BASE),
+    ...op.v128Load(offset),
+    ...op.v128Store(offset),
+  ];
+  emit(op.get(DST), op.set(TO), op.i32(0), op.set(PIR), op.loop);
+  // rows = min(width, count − ir); base = src + ir·rs; every depth is left.
+  emit(op.get(COUNT), op.get(PIR), op.sub, op.set(ROWS));
+  emit(op.get(WIDTH), op.get(ROWS), op.get(ROWS), op.get(WIDTH), op.gtU, op.select, op.set(ROWS));
+  emit(op.get(SRC), op.get(PIR), op.get(RS), op.mul, op.add, op.set(BASE), op.get(DEPTH), op.set(LEFT));
+  emit(op.get(ROWS), op.get(WIDTH), op.eq, op.if);
+  emit(op.get(RS), op.i32(4), op.eq, op.if);
+  // Contiguous rows: each depth's `width` values are one or two vectors.
+  emit(op.loop, copyVector(0));
+  emit(op.get(WIDTH), op.i32(8), op.eq, op.if, copyVector(16), op.end);
+  emit(op.get(TO), op.get(WIDTH), op.i32(2), op.shl, op.add, op.set(TO));
+  emit(op.get(BASE), op.get(CS), op.add, op.set(BASE));
+  emit(op.get(LEFT), op.i32(1), op.sub, op.tee(LEFT), op.brIf(0), op.end);
+  emit(op.else, op.get(CS), op.i32(4), op.eq, op.if);
+  // Contiguous depths: four depths of each group of four rows, transposed into four panel lines.
+  emit(op.block, op.loop, op.get(LEFT), op.i32(4), op.ltU, op.brIf(1));
+  emit(op.i32(0), op.set(G), op.loop);
+  emit(op.get(BASE), op.get(G), op.get(RS), op.mul, op.add, op.set(Q));
+  for (let r = 0; r < 4; r++) {
+    emit(op.get(Q), op.v128Load(0), op.set(V + r));
+    if (r < 3) emit(op.get(Q), op.get(RS), op.add, op.set(Q));
+  }
+  emit(op.get(V), op.get(V + 1), shuffleFloats([0, 4, 1, 5]), op.set(V + 4));
+  emit(op.get(V), op.get(V + 1), shuffleFloats([2, 6, 3, 7]), op.set(V + 5));
+  emit(op.get(V + 2), op.get(V + 3), shuffleFloats([0, 4, 1, 5]), op.set(V + 6));
+  emit(op.get(V + 2), op.get(V + 3), shuffleFloats([2, 6, 3, 7]), op.set(V + 7));
+  // Depth j's line of this row group goes to to + (j·width + g)·4.
+  const lines: [number, number, number[]][] = [
+    [4, 6, [0, 1, 4, 5]],
+    [4, 6, [2, 3, 6, 7]],
+    [5, 7, [0, 1, 4, 5]],
+    [5, 7, [2, 3, 6, 7]],
+  ];
+  for (const [j, [x, y, lanes]] of lines.entries()) {
+    emit(op.get(TO), op.get(G), op.i32(2), op.shl, op.add);
+    if (j > 0) emit(op.get(WIDTH), op.i32(4 * j), op.mul, op.add);
+    emit(op.get(V + x), op.get(V + y), shuffleFloats(lanes), op.v128Store(0));
+  }
+  emit(op.get(G), op.i32(4), op.add, op.tee(G), op.get(WIDTH), op.ltU, op.brIf(0), op.end);
+  emit(op.get(TO), op.get(WIDTH), op.i32(4), op.shl, op.add, op.set(TO));
+  emit(op.get(BASE), op.i32(16), op.add, op.set(BASE));
+  emit(op.get(LEFT), op.i32(4), op.sub, op.set(LEFT), op.br(0), op.end, op.end);
+  emit(op.end, op.end, op.end);
+  // The remaining depths, one element at a time, padding rows past the last with zeros.
+  emit(op.block, op.get(LEFT), op.eqz, op.brIf(0), op.loop);
+  emit(op.get(BASE), op.set(Q), op.i32(0), op.set(R));
+  emit(op.block, op.loop, op.get(R), op.get(ROWS), op.geU, op.brIf(1));
+  emit(op.get(TO), op.get(R), op.i32(2), op.shl, op.add, op.get(Q), op.i32Load(0), op.i32Store(0));
+  emit(
+    op.get(Q),
+    op.get(RS),
+    op.add,
+    op.set(Q),
+    op.get(R),
+    op.i32(1),
+    op.add,
+    op.set(R),
+    op.br(0),
+    op.end,
+    op.end,
+  );
+  emit(op.block, op.loop, op.get(R), op.get(WIDTH), op.geU, op.brIf(1));
+  emit(op.get(TO), op.get(R), op.i32(2), op.shl, op.add, op.i32(0), op.i32Store(0));
+  emit(op.get(R), op.i32(1), op.add, op.set(R), op.br(0), op.end, op.end);
+  emit(op.get(TO), op.get(WIDTH), op.i32(2), op.shl, op.add, op.set(TO));
+  emit(op.get(BASE), op.get(CS), op.add, op.set(BASE));
+  emit(op.get(LEFT), op.i32(1), op.sub, op.tee(LEFT), op.brIf(0), op.end, op.end);
+  emit(op.get(PIR), op.get(WIDTH), op.add, op.tee(PIR), op.get(COUNT), op.ltU, op.brIf(0), op.end);
+  emit(op.end);
+  const locals = [2, 8, I32, 8, V128];
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+}
+
 /**
  * The module's bytes: one function `macro`, memory imported as `env.memory`. With `sharedMaxPages`
  * the import is a shared memory of at most that many 64 KiB pages (what the worker pool hands every
@@ -144,8 +256,8 @@ export function macroKernelModuleBytes(sharedMaxPages?: number): Uint8Array<Arra
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [1, 0x60, 7, ...new Array<number>(7).fill(I32), 0]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, ...limits]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name('macro'), 0x00, 0]),
-    ...section(10, [1, ...body()]),
+    ...section(3, [2, 0, 0]),
+    ...section(7, [2, ...name('macro'), 0x00, 0, ...name('pack'), 0x00, 1]),
+    ...section(10, [2, ...body(), ...packBody()]),
   ]);
 }

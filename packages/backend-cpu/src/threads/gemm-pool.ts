@@ -1,12 +1,13 @@
 import {
-  GEMM_PACK_FLOATS,
+  copyOperandsIn,
   gemmJob,
   gemmShare,
+  type HeapPack,
+  heapPacker,
+  heapPlacement,
   type MacroKernel,
-  type MatrixView,
   type Product,
-  packPanels,
-  paddedCFloats,
+  type packPanels,
 } from '../kernels/gemm-loop.js';
 import { copyPaddedInto, type ParallelKernels } from '../kernels/matmul.js';
 import { macroKernelModuleBytes } from '../kernels/simd-macro-kernel.js';
@@ -57,6 +58,7 @@ export class GemmPool implements ParallelKernels {
   private readonly control: Int32Array;
   private readonly job: Int32Array;
   private readonly macro: MacroKernel;
+  private readonly pack: typeof packPanels;
   private readonly workers: WorkerHandle[];
   private readonly blocks = canBlock();
   private closed = false;
@@ -73,12 +75,14 @@ export class GemmPool implements ParallelKernels {
     memory: WebAssembly.Memory,
     control: SharedArrayBuffer,
     macro: MacroKernel,
+    pack: typeof packPanels,
     workers: WorkerHandle[],
   ) {
     this.heapMemory = memory;
     this.control = new Int32Array(control);
     this.job = this.control.subarray(CONTROL.job, CONTROL.length);
     this.macro = macro;
+    this.pack = pack;
     this.workers = workers;
   }
 
@@ -104,11 +108,13 @@ export class GemmPool implements ParallelKernels {
     if (!starter.ok) return starter.reason;
     let memory: WebAssembly.Memory;
     let macro: MacroKernel;
+    let pack: typeof packPanels;
     const moduleBytes = macroKernelModuleBytes(MAX_PAGES);
     try {
       memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
       const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes), { env: { memory } });
       macro = instance.exports.macro as MacroKernel;
+      pack = heapPacker(instance.exports.pack as HeapPack);
     } catch (error) {
       return `shared WebAssembly memory is unavailable (${(error as Error).message})`;
     }
@@ -128,7 +134,7 @@ export class GemmPool implements ParallelKernels {
         startError = `a worker failed to start (${(error as Error).message})`;
       }
     }
-    pool = new GemmPool(threads, minWorkPerThread, memory, control, macro, workers);
+    pool = new GemmPool(threads, minWorkPerThread, memory, control, macro, pack, workers);
     if (startError !== null) pool.fail(startError);
     else pool.awaitWorkers();
     return pool;
@@ -169,23 +175,15 @@ export class GemmPool implements ParallelKernels {
     if (threads < 2) return false;
 
     // The workers see only the shared memory: A and B are copied in, then C and the threads' scratch.
-    const aSpan = span(a, m, k);
-    const bSpan = span(b, k, n);
-    const aAt = 0;
-    const bAt = aAt + aSpan;
-    const cAt = bAt + bSpan;
-    const packAt = cAt + paddedCFloats(m, n);
-    if (!this.reserve(packAt + threads * GEMM_PACK_FLOATS)) return false;
-
+    const { placement, floats } = heapPlacement(product, threads, splitColumns);
+    if (!this.reserve(floats)) return false;
     const heap = new Float32Array(this.heapMemory.buffer);
-    heap.set(a.data.subarray(a.offset, a.offset + aSpan), aAt);
-    heap.set(b.data.subarray(b.offset, b.offset + bSpan), bAt);
-    heap.fill(0, cAt, packAt);
-    gemmJob(this.job, product, { aOffset: aAt, bOffset: bAt, cAt, packAt, splitColumns });
+    copyOperandsIn(heap, product, placement);
+    gemmJob(this.job, product, placement);
     this.post(JOB_KINDS.gemm, threads);
-    gemmShare(this.macro, heap, heap, heap, this.job, 0, threads, packPanels);
+    gemmShare(this.macro, heap, heap, heap, this.job, 0, threads, this.pack);
     if (!this.awaitJob(threads - 1)) return false;
-    copyPaddedInto(heap, cAt, product);
+    copyPaddedInto(heap, placement.cAt, product);
     return true;
   }
 
@@ -261,9 +259,4 @@ export class GemmPool implements ParallelKernels {
     Atomics.notify(this.control, CONTROL.generation);
     for (const worker of this.workers) worker.terminate();
   }
-}
-
-/** Elements from a view's first to its last element of an r×c matrix: the dense block that holds it. */
-function span(view: MatrixView, rows: number, cols: number): number {
-  return (rows - 1) * view.rowStride + (cols - 1) * view.colStride + 1;
 }

@@ -1,4 +1,4 @@
-import { gemmShare, packPanels } from '../kernels/gemm-loop.js';
+import { gemmShare, heapPacker } from '../kernels/gemm-loop.js';
 import { softmaxLine, softmaxRowsShare } from '../kernels/softmax-rows.js';
 import { JOB_KINDS } from './control.js';
 
@@ -17,7 +17,8 @@ export interface WorkerStart {
  * The worker's whole program as source text, run with `new Worker(source, { eval: true })` in Node
  * and from a Blob URL in a browser, so no separate file has to be found next to the ESM, CommonJS or
  * TypeScript build. The kernels are the same functions the calling thread runs (`gemmShare` with
- * `packPanels`, `softmaxRowsShare` with `softmaxLine`), inlined from their own source text.
+ * `heapPacker` over the module's packing, `softmaxRowsShare` with `softmaxLine`), inlined from their
+ * own source text.
  *
  * The worker compiles the module, then loops: it sleeps on the control block's generation
  * (Atomics.wait is allowed in every worker), computes its share of the job when its slot is in it,
@@ -27,7 +28,7 @@ export interface WorkerStart {
  */
 export function workerSource(): string {
   return `"use strict";
-const packPanels = ${packPanels.toString()};
+const heapPacker = ${heapPacker.toString()};
 const gemmShare = ${gemmShare.toString()};
 const softmaxLine = ${softmaxLine.toString()};
 const softmaxRowsShare = ${softmaxRowsShare.toString()};
@@ -48,6 +49,7 @@ function serve(start, L, control) {
   const memory = start.memory;
   const instance = new WebAssembly.Instance(new WebAssembly.Module(start.moduleBytes), { env: { memory } });
   const kernel = instance.exports.macro;
+  const pack = heapPacker(instance.exports.pack);
   const macro = (mc, nc, kc, pa, pb, pc, ldc) => {
     kernel(mc, nc, kc, pa, pb, pc, ldc);
     Atomics.add(control, L.progress, 1);
@@ -69,7 +71,7 @@ function serve(start, L, control) {
     if (slot + 1 >= threads) continue;
     // The calling thread grows the memory between jobs; a grown memory needs a new view.
     if (heap.byteLength !== memory.buffer.byteLength) heap = new Float32Array(memory.buffer);
-    if (Atomics.load(control, L.kind) === KINDS.gemm) gemmShare(macro, heap, heap, heap, job, slot + 1, threads, packPanels);
+    if (Atomics.load(control, L.kind) === KINDS.gemm) gemmShare(macro, heap, heap, heap, job, slot + 1, threads, pack);
     else softmaxRowsShare(heap, heap, job, slot + 1, threads, tick, softmaxLine);
     if (Atomics.add(control, L.done, 1) + 1 === threads - 1) Atomics.notify(control, L.done);
   }
