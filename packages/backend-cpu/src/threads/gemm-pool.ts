@@ -167,7 +167,7 @@ export class GemmPool implements ParallelKernels {
   gemm(product: Product): boolean {
     if (this.closed) return false;
     if (Atomics.load(this.control, CONTROL.failed) > 0) return this.fail('a worker threw');
-    const { m, n, k, a, b } = product;
+    const { m, n, k } = product;
     const splitColumns = n > m;
     const tiles = splitColumns ? Math.ceil(n / 8) : Math.ceil(m / 4);
     const byWork = this.minWorkPerThread > 0 ? Math.floor((m * n * k) / this.minWorkPerThread) : this.threads;
