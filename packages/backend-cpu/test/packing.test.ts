@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type HeapPack, heapPacker, packPanels } from '../src/kernels/gemm-loop.js';
-import { macroKernelModuleBytes } from '../src/kernels/simd-macro-kernel.js';
+import { simdModuleBytes } from '../src/kernels/simd-module.js';
 import { randomValues } from './helpers.js';
 
 const memory = new WebAssembly.Memory({ initial: 16 });
-const instance = new WebAssembly.Instance(new WebAssembly.Module(macroKernelModuleBytes()), {
+const instance = new WebAssembly.Instance(new WebAssembly.Module(simdModuleBytes()), {
   env: { memory },
 });
 const pack = heapPacker(instance.exports.pack as HeapPack);

@@ -2,7 +2,7 @@
  * The one blocked matmul loop (Goto's algorithm) over one thread's share of the output: for each
  * block of NC columns and KC depth B is packed once, then for each block of MC rows A is packed
  * and a macro-kernel multiplies the two panels into C. The same code runs on the calling thread and
- * in the worker pool's threads, with the WebAssembly SIMD module (simd-macro-kernel.ts: its
+ * in the worker pool's threads, with the WebAssembly SIMD module (simd-module.ts: its
  * macro-kernel, and its packing over operands copied into its memory) or, where SIMD is missing,
  * the JavaScript macro-kernel (js-macro-kernel.ts) and `packPanels`: the pool sends the source text
  * of `packPanels`, `heapPacker` and `gemmShare` to its workers, so none may use anything but its
@@ -153,7 +153,7 @@ export function packPanels(
   }
 }
 
-/** The SIMD module's `pack` (simd-macro-kernel.ts), on byte addresses and byte strides in its memory. */
+/** The SIMD module's `pack` (simd-module.ts), on byte addresses and byte strides in its memory. */
 export type HeapPack = (
   src: number,
   rowStride: number,

@@ -15,7 +15,6 @@ import {
   GEMM_PACK_FLOATS,
   gemmJob,
   gemmShare,
-  type HeapPack,
   heapPacker,
   heapPlacement,
   type MacroKernel,
@@ -26,7 +25,7 @@ import {
   paddedRowLength,
 } from './gemm-loop.js';
 import { jsMacroKernel } from './js-macro-kernel.js';
-import { macroKernelModuleBytes } from './simd-macro-kernel.js';
+import { simdHere } from './simd-here.js';
 
 export type { MatrixView, Product } from './gemm-loop.js';
 
@@ -60,28 +59,17 @@ function kernelHere(): LocalKernel {
   return localKernel;
 }
 
-/** The SIMD macro-kernel (compiled synchronously: the module is under a kilobyte); null where WebAssembly SIMD is missing. */
+/** The SIMD module's macro-kernel and packing over this thread's instance; null where WebAssembly SIMD is missing. */
 function simdKernel(): LocalKernel | null {
-  const bytes = macroKernelModuleBytes();
-  if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) return null;
-  try {
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    return {
-      path: 'wasm-simd',
-      macro: instance.exports.macro as MacroKernel,
-      pack: heapPacker(instance.exports.pack as HeapPack),
-      packsFromHeap: true,
-      heap(floats) {
-        const needed = Math.ceil((floats * 4) / 65536) - memory.buffer.byteLength / 65536;
-        if (needed > 0) memory.grow(needed);
-        return new Float32Array(memory.buffer);
-      },
-    };
-  } catch {
-    // A content security policy without 'wasm-unsafe-eval' forbids compiling: use the JavaScript path.
-    return null;
-  }
+  const simd = simdHere();
+  if (simd === null) return null;
+  return {
+    path: 'wasm-simd',
+    macro: simd.macro,
+    pack: heapPacker(simd.pack),
+    packsFromHeap: true,
+    heap: simd.heap,
+  };
 }
 
 /** The JavaScript macro-kernel over a plain array, for runtimes without WebAssembly SIMD. */

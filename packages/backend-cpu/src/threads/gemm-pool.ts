@@ -10,7 +10,7 @@ import {
   type packPanels,
 } from '../kernels/gemm-loop.js';
 import { copyPaddedInto, type ParallelKernels } from '../kernels/matmul.js';
-import { macroKernelModuleBytes } from '../kernels/simd-macro-kernel.js';
+import { simdModuleBytes } from '../kernels/simd-module.js';
 import { softmaxLine, softmaxRowsJob, softmaxRowsShare } from '../kernels/softmax-rows.js';
 import { CONTROL, JOB_KINDS } from './control.js';
 import { canBlock, type WorkerHandle, type WorkerStarter, workerStarter } from './platform.js';
@@ -109,7 +109,7 @@ export class GemmPool implements ParallelKernels {
     let memory: WebAssembly.Memory;
     let macro: MacroKernel;
     let pack: typeof packPanels;
-    const moduleBytes = macroKernelModuleBytes(MAX_PAGES);
+    const moduleBytes = simdModuleBytes(MAX_PAGES);
     try {
       memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
       const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes), { env: { memory } });

@@ -1,8 +1,10 @@
 /**
- * The matmul macro-kernel as a tiny WebAssembly SIMD module, assembled here from its opcodes so the
- * package ships no binary and needs no toolchain. Plain JavaScript tops out near 6 GFLOP/s on a
- * 4×4 register tile (V8 spills the sixteen double accumulators and bounds-checks every load);
- * 128-bit lanes hold a 4×8 tile of float32 sums in eight registers instead.
+ * The backend's WebAssembly SIMD module, assembled here from its opcodes so the package ships no
+ * binary and needs no toolchain: the matmul macro-kernel (`macro`) and panel packing (`pack`), and
+ * the plain SGD update (`sgd`). Plain JavaScript tops out near 6 GFLOP/s on a 4×4 register tile (V8
+ * spills the sixteen double accumulators and bounds-checks every load); 128-bit lanes hold a 4×8
+ * tile of float32 sums in eight registers instead. Everything works on the imported memory, so
+ * callers copy their operands in and the results out.
  *
  * `macro(mc, nc, kc, pa, pb, pc, ldc)` adds packed-A (mc/4 panels of 4 rows, depth-major) times
  * packed-B (nc/8 panels of 8 columns, depth-major), both `kc` deep, into the row-major float32 block
@@ -11,6 +13,7 @@
  */
 
 const I32 = 0x7f;
+const F32 = 0x7d;
 const V128 = 0x7b;
 
 // Locals: the seven parameters, then loop counters and pointers, then the vector registers.
@@ -50,6 +53,12 @@ const op = {
   v128Store: (offset: number) => [0xfd, 0x0b, 4, ...uleb(offset)],
   v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
   f32x4Add: [0xfd, 0xe4, 0x01],
+  f32x4Sub: [0xfd, 0xe5, 0x01],
+  f32x4Splat: [0xfd, 0x13],
+  f32Load: (offset: number) => [0x2a, 2, ...uleb(offset)],
+  f32Store: (offset: number) => [0x38, 2, ...uleb(offset)],
+  f32Sub: [0x93],
+  f32Mul: [0x94],
   f32x4Mul: [0xfd, 0xe6, 0x01],
 };
 
@@ -245,19 +254,47 @@ function packBody(): number[] {
 }
 
 /**
- * The module's bytes: one function `macro`, memory imported as `env.memory`. With `sharedMaxPages`
+ * `sgd(p, g, n, lr)`: p[i] ← p[i] − g[i]·lr for the n float32 values at byte addresses `p` and `g`,
+ * four at a time, then one at a time for the rest; each product rounded to float32 before the
+ * subtraction, as in core's composition.
+ */
+function sgdBody(): number[] {
+  const [P, G, N, LR, LRV] = [0, 1, 2, 3, 4];
+  const code: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) code.push(...part);
+  };
+  const advance = (bytes: number, count: number) => [
+    ...[...op.get(P), ...op.i32(bytes), ...op.add, ...op.set(P)],
+    ...[...op.get(G), ...op.i32(bytes), ...op.add, ...op.set(G)],
+    ...[...op.get(N), ...op.i32(count), ...op.sub, ...op.set(N)],
+  ];
+  emit(op.get(LR), op.f32x4Splat, op.set(LRV));
+  emit(op.block, op.loop, op.get(N), op.i32(4), op.ltU, op.brIf(1));
+  emit(op.get(P), op.get(P), op.v128Load(0), op.get(G), op.v128Load(0), op.get(LRV), op.f32x4Mul);
+  emit(op.f32x4Sub, op.v128Store(0), advance(16, 4), op.br(0), op.end, op.end);
+  emit(op.block, op.loop, op.get(N), op.eqz, op.brIf(1));
+  emit(op.get(P), op.get(P), op.f32Load(0), op.get(G), op.f32Load(0), op.get(LR), op.f32Mul);
+  emit(op.f32Sub, op.f32Store(0), advance(4, 1), op.br(0), op.end, op.end);
+  emit(op.end);
+  const locals = [1, 1, V128];
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+}
+
+/**
+ * The module's bytes: the functions `macro`, `pack` and `sgd`, memory imported as `env.memory`. With `sharedMaxPages`
  * the import is a shared memory of at most that many 64 KiB pages (what the worker pool hands every
  * thread); without it, a plain memory of at least one page.
  */
-export function macroKernelModuleBytes(sharedMaxPages?: number): Uint8Array<ArrayBuffer> {
+export function simdModuleBytes(sharedMaxPages?: number): Uint8Array<ArrayBuffer> {
   // Memory limits: flags 0x00 = min only; 0x03 = shared, with min and max.
   const limits = sharedMaxPages === undefined ? [0x00, 0x01] : [0x03, 0x01, ...uleb(sharedMaxPages)];
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, 7, ...new Array<number>(7).fill(I32), 0]),
+    ...section(1, [2, 0x60, 7, ...new Array<number>(7).fill(I32), 0, 0x60, 4, I32, I32, I32, F32, 0]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, ...limits]),
-    ...section(3, [2, 0, 0]),
-    ...section(7, [2, ...name('macro'), 0x00, 0, ...name('pack'), 0x00, 1]),
-    ...section(10, [2, ...body(), ...packBody()]),
+    ...section(3, [3, 0, 0, 1]),
+    ...section(7, [3, ...name('macro'), 0x00, 0, ...name('pack'), 0x00, 1, ...name('sgd'), 0x00, 2]),
+    ...section(10, [3, ...body(), ...packBody(), ...sgdBody()]),
   ]);
 }
