@@ -161,7 +161,7 @@ export class CpuBackend implements Backend {
         transposeA,
         transposeB,
         parallel,
-        this.recycler.takeZeroed,
+        this.recycler.take,
       ),
     );
   }
@@ -236,7 +236,7 @@ export class CpuBackend implements Backend {
         bias === null ? null : floatsOf(bias),
         activation,
         this.threadSetup.pool(),
-        this.recycler.takeZeroed,
+        this.recycler.take,
       ),
     );
   }

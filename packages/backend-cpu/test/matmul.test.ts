@@ -123,6 +123,22 @@ describe('matmul', () => {
   });
 });
 
+describe('matmul outputs in recycled arrays', () => {
+  it('overwrites every element, and gives zeros for an empty inner dimension', () => {
+    // 128×128 floats are 64 KiB, so a disposed output is kept and handed to the next one as it is.
+    const ones = input(new Array(128 * 4).fill(1), [1, 128, 4]);
+    const full = backend.matmul(ones, ones, false, true);
+    expect(output(full, [1, 128, 128])[0]).toBe(4);
+    backend.dispose(full);
+    const empty = backend.matmul(input([], [1, 128, 0]), input([], [1, 0, 128]), false, false);
+    expect(output(empty, [1, 128, 128]).every((v) => v === 0)).toBe(true);
+    backend.dispose(empty);
+    const twos = input(new Array(128 * 3).fill(2), [1, 3, 128]);
+    const product = backend.matmul(twos, twos, true, false);
+    expect(output(product, [1, 128, 128]).every((v) => v === 12)).toBe(true);
+  });
+});
+
 describe('the JavaScript matmul path (where WebAssembly SIMD is missing or blocked)', () => {
   for (const c of cases()) {
     it(c.name, () => {

@@ -120,11 +120,11 @@ export function linearKernel(
   bias: Float32Array | null,
   activation: FusedActivation,
   parallel: ParallelKernels | null = null,
-  allocZeroed: Allocate = allocArray,
+  alloc: Allocate = allocArray,
 ): Float32Array {
   const [m, k] = xShape;
   const n = weightShape[0];
-  const out = allocZeroed('float32', m * n) as Float32Array;
+  const out = alloc('float32', m * n) as Float32Array;
   const a = { data: x, offset: 0, rowStride: k, colStride: 1 };
   const b = { data: weight, offset: 0, rowStride: 1, colStride: k };
   gemm({ m, n, k, a, b, c: out, cOffset: 0 }, parallel);

@@ -40,8 +40,8 @@ export interface MatrixView {
 
 /**
  * One product C = A · B for an m×k matrix A and a k×n matrix B given as views (a transposed operand
- * is the same data with its strides swapped), into the dense row-major m×n block of `c` at
- * `cOffset`, which holds zeros.
+ * is the same data with its strides swapped), written over the dense row-major m×n block of `c`
+ * at `cOffset` (whatever it held).
  */
 export interface Product {
   m: number;

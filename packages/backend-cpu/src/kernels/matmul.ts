@@ -93,15 +93,20 @@ export function matmulPath(): 'wasm-simd' | 'javascript' {
 }
 
 /**
- * C += A · B (see {@link Product}; C must hold zeros), on `parallel`'s threads when it takes the
- * product, else on this thread with `kernel`.
+ * C = A · B (see {@link Product}), on `parallel`'s threads when it takes the product, else on this
+ * thread with `kernel`.
  */
 export function gemm(
   product: Product,
   parallel: ParallelKernels | null = null,
   kernel: LocalKernel = kernelHere(),
 ): void {
-  if (product.m === 0 || product.n === 0 || product.k === 0) return;
+  const { m, n, k, c, cOffset } = product;
+  if (m === 0 || n === 0) return;
+  if (k === 0) {
+    c.fill(0, cOffset, cOffset + m * n);
+    return;
+  }
   // The pool runs the SIMD kernel only, so the JavaScript path never hands off.
   if (kernel.path === 'wasm-simd' && parallel?.gemm(product)) return;
   gemmHere(kernel, product);
@@ -143,7 +148,7 @@ function gemmHere(kernel: LocalKernel, product: Product): void {
 
 /**
  * Copies the m×n corner of the padded C at `from` (rows `paddedRowLength(n)` apart) into the
- * product's dense block of `c`, which held zeros: a copy of the sum rather than an add onto it.
+ * product's dense block of `c`.
  */
 export function copyPaddedInto(heap: Float32Array, from: number, product: Product): void {
   const { m, n, c, cOffset } = product;
@@ -167,13 +172,13 @@ export function matmulKernel(
   transposeA: boolean,
   transposeB: boolean,
   parallel: ParallelKernels | null = null,
-  allocZeroed: Allocate = allocArray,
+  alloc: Allocate = allocArray,
 ): Float32Array {
   const [batch, aRows, aCols] = aShape;
   const [, bRows, bCols] = bShape;
   const [m, k] = transposeA ? [aCols, aRows] : [aRows, aCols];
   const n = transposeB ? bRows : bCols;
-  const out = allocZeroed('float32', batch * m * n) as Float32Array;
+  const out = alloc('float32', batch * m * n) as Float32Array;
   for (let i = 0; i < batch; i++) {
     const aView: MatrixView = {
       data: a,
