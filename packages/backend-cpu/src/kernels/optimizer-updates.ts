@@ -11,10 +11,33 @@ import { simdHere } from './simd-here.js';
 const f = Math.fround;
 
 /**
- * Parameters from this many elements take the SIMD module's update: below it, copying the operands
- * into its memory and the result out costs more than the JavaScript loop.
+ * Parameters from this many elements take the SIMD module's updates (simd-module.ts): below it,
+ * copying the operands into its memory and the results out costs more than the JavaScript loops.
  */
-const SIMD_SGD_MIN = 1024;
+const SIMD_UPDATE_MIN = 1024;
+
+/** The SIMD module on this thread when it has one and `n` elements are worth its copies. */
+function simdFor(n: number) {
+  return n >= SIMD_UPDATE_MIN ? simdHere() : null;
+}
+
+/**
+ * The module's memory with `arrays` copied in one after another (the update runs there in place),
+ * and a reader of the i-th back out into a new array.
+ */
+function stage(simd: NonNullable<ReturnType<typeof simdHere>>, arrays: Float32Array[], alloc: Allocate) {
+  const n = arrays[0].length;
+  const heap = simd.heap(arrays.length * n);
+  for (const [i, array] of arrays.entries()) heap.set(array, i * n);
+  return {
+    at: (i: number) => 4 * i * n,
+    out: (i: number) => {
+      const next = alloc('float32', n) as Float32Array;
+      next.set(heap.subarray(i * n, (i + 1) * n));
+      return next;
+    },
+  };
+}
 
 /**
  * The new param of a plain SGD step (core's `sgdUpdate`): four lanes at a time in the SIMD module
@@ -27,17 +50,14 @@ export function sgdKernel(
   alloc: Allocate,
 ): Float32Array {
   const n = param.length;
-  const next = alloc('float32', n) as Float32Array;
   const lr = f(scalars.lr);
-  const simd = n >= SIMD_SGD_MIN ? simdHere() : null;
+  const simd = simdFor(n);
   if (simd) {
-    const heap = simd.heap(2 * n);
-    heap.set(param, 0);
-    heap.set(grad, n);
-    simd.sgd(0, 4 * n, n, lr);
-    next.set(heap.subarray(0, n));
-    return next;
+    const staged = stage(simd, [param, grad], alloc);
+    simd.sgd(staged.at(0), staged.at(1), n, lr);
+    return staged.out(0);
   }
+  const next = alloc('float32', n) as Float32Array;
   for (let i = 0; i < n; i++) next[i] = param[i] - f(grad[i] * lr);
   return next;
 }
@@ -51,9 +71,16 @@ export function sgdMomentumKernel(
   alloc: Allocate,
 ): [Float32Array, Float32Array] {
   const n = param.length;
+  const [lr, momentum, keep] = [f(scalars.lr), f(scalars.momentum), f(1 - scalars.dampening)];
+  const simd = simdFor(n);
+  if (simd) {
+    const staged = stage(simd, [param, grad, buffer], alloc);
+    const update = scalars.nesterov ? simd.sgdNesterov : simd.sgdMomentum;
+    update(staged.at(0), staged.at(1), staged.at(2), n, lr, momentum, keep);
+    return [staged.out(0), staged.out(2)];
+  }
   const nextParam = alloc('float32', n) as Float32Array;
   const nextBuffer = alloc('float32', n) as Float32Array;
-  const [lr, momentum, keep] = [f(scalars.lr), f(scalars.momentum), f(1 - scalars.dampening)];
   if (scalars.nesterov) {
     for (let i = 0; i < n; i++) {
       const g = grad[i];
@@ -81,15 +108,22 @@ export function adamKernel(
   alloc: Allocate,
 ): [Float32Array, Float32Array, Float32Array] {
   const n = param.length;
-  const nextParam = alloc('float32', n) as Float32Array;
-  const nextAvg = alloc('float32', n) as Float32Array;
-  const nextAvgSq = alloc('float32', n) as Float32Array;
   const oneMinusBeta1 = f(1 - scalars.beta1);
   const beta2 = f(scalars.beta2);
   const oneMinusBeta2 = f(1 - scalars.beta2);
   const correction2 = f(scalars.biasCorrection2Sqrt);
   const eps = f(scalars.eps);
   const stepSize = f(scalars.stepSize);
+  const simd = simdFor(n);
+  if (simd) {
+    const staged = stage(simd, [param, grad, expAvg, expAvgSq], alloc);
+    const [p, g, m, v] = [0, 1, 2, 3].map(staged.at);
+    simd.adam(p, g, m, v, n, oneMinusBeta1, beta2, oneMinusBeta2, correction2, eps, stepSize);
+    return [staged.out(0), staged.out(2), staged.out(3)];
+  }
+  const nextParam = alloc('float32', n) as Float32Array;
+  const nextAvg = alloc('float32', n) as Float32Array;
+  const nextAvgSq = alloc('float32', n) as Float32Array;
   for (let i = 0; i < n; i++) {
     const g = grad[i];
     const mOld = expAvg[i];

@@ -1,6 +1,6 @@
 /**
  * This thread's instance of the SIMD module (simd-module.ts) and the unshared memory it works in,
- * made once and used by every kernel that runs on the calling thread (matmul, the SGD update).
+ * made once and used by every kernel that runs on the calling thread (matmul, the optimizer updates).
  */
 import type { HeapPack, MacroKernel } from './gemm-loop.js';
 import { simdModuleBytes } from './simd-module.js';
@@ -9,8 +9,31 @@ import { simdModuleBytes } from './simd-module.js';
 export interface SimdHere {
   macro: MacroKernel;
   pack: HeapPack;
-  /** See simd-module.ts `sgd`. */
+  /** The optimizer updates (simd-module.ts `updateFunctions`), in place on byte addresses. */
   sgd: (p: number, g: number, n: number, lr: number) => void;
+  sgdMomentum: (
+    p: number,
+    g: number,
+    b: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    keep: number,
+  ) => void;
+  sgdNesterov: SimdHere['sgdMomentum'];
+  adam: (
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    biasCorrection2Sqrt: number,
+    eps: number,
+    stepSize: number,
+  ) => void;
   /** The memory as floats, grown to at least `floats` (a new view after growing). */
   heap(floats: number): Float32Array;
 }
@@ -34,6 +57,9 @@ export function simdHere(): SimdHere | null {
       macro: exports.macro as MacroKernel,
       pack: exports.pack as HeapPack,
       sgd: exports.sgd as SimdHere['sgd'],
+      sgdMomentum: exports.sgdMomentum as SimdHere['sgdMomentum'],
+      sgdNesterov: exports.sgdNesterov as SimdHere['sgdNesterov'],
+      adam: exports.adam as SimdHere['adam'],
       heap(floats) {
         const needed = Math.ceil((floats * 4) / 65536) - memory.buffer.byteLength / 65536;
         if (needed > 0) memory.grow(needed);

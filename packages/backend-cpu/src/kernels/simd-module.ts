@@ -1,7 +1,7 @@
 /**
  * The backend's WebAssembly SIMD module, assembled here from its opcodes so the package ships no
  * binary and needs no toolchain: the matmul macro-kernel (`macro`) and panel packing (`pack`), and
- * the plain SGD update (`sgd`). Plain JavaScript tops out near 6 GFLOP/s on a 4×4 register tile (V8
+ * the optimizer updates (`sgd`, `sgdMomentum`, `sgdNesterov`, `adam`). Plain JavaScript tops out near 6 GFLOP/s on a 4×4 register tile (V8
  * spills the sixteen double accumulators and bounds-checks every load); 128-bit lanes hold a 4×8
  * tile of float32 sums in eight registers instead. Everything works on the imported memory, so
  * callers copy their operands in and the results out.
@@ -57,8 +57,13 @@ const op = {
   f32x4Splat: [0xfd, 0x13],
   f32Load: (offset: number) => [0x2a, 2, ...uleb(offset)],
   f32Store: (offset: number) => [0x38, 2, ...uleb(offset)],
+  f32Add: [0x92],
   f32Sub: [0x93],
   f32Mul: [0x94],
+  f32Div: [0x95],
+  f32Sqrt: [0x91],
+  f32x4Div: [0xfd, 0xe7, 0x01],
+  f32x4Sqrt: [0xfd, 0xe3, 0x01],
   f32x4Mul: [0xfd, 0xe6, 0x01],
 };
 
@@ -253,48 +258,220 @@ function packBody(): number[] {
   return [...uleb(locals.length + code.length), ...locals, ...code];
 }
 
+/** One kind of lane for an elementwise loop: four floats in a v128, or one f32 for the leftovers. */
+interface Lanes {
+  bytes: number;
+  load: number[];
+  store: number[];
+  add: number[];
+  sub: number[];
+  mul: number[];
+  div: number[];
+  sqrt: number[];
+  /** The k-th scalar parameter (splatted, for vectors). */
+  scalar(k: number): number[];
+  /** The k-th temporary. */
+  get(k: number): number[];
+  tee(k: number): number[];
+  set(k: number): number[];
+}
+
+/** An exported function: its parameter types and its body. */
+interface ModuleFunction {
+  name: string;
+  params: number[];
+  body: number[];
+}
+
 /**
- * `sgd(p, g, n, lr)`: p[i] ← p[i] − g[i]·lr for the n float32 values at byte addresses `p` and `g`,
- * four at a time, then one at a time for the rest; each product rounded to float32 before the
- * subtraction, as in core's composition.
+ * An optimizer update over `pointers` float32 arrays of n elements (byte addresses), updated in
+ * place, with `scalars` f32 parameters: `step` emits one element's update (one lane kind), run four
+ * lanes at a time and then one at a time for the leftovers. Parameters: the pointers, n, the scalars.
  */
-function sgdBody(): number[] {
-  const [P, G, N, LR, LRV] = [0, 1, 2, 3, 4];
+function updateFunction(
+  name: string,
+  pointers: number,
+  scalars: number,
+  temps: number,
+  step: (l: Lanes, pointer: (i: number) => number[]) => number[],
+): ModuleFunction {
+  const n = pointers;
+  const splat = n + 1 + scalars;
+  const vectorTemp = splat + scalars;
+  const scalarTemp = vectorTemp + temps;
+  const common = {
+    get: (i: number) => op.get(i),
+    set: (i: number) => op.set(i),
+    tee: (i: number) => op.tee(i),
+  };
+  const vector: Lanes = {
+    bytes: 16,
+    load: op.v128Load(0),
+    store: op.v128Store(0),
+    add: op.f32x4Add,
+    sub: op.f32x4Sub,
+    mul: op.f32x4Mul,
+    div: op.f32x4Div,
+    sqrt: op.f32x4Sqrt,
+    scalar: (k) => op.get(splat + k),
+    get: (k) => common.get(vectorTemp + k),
+    tee: (k) => common.tee(vectorTemp + k),
+    set: (k) => common.set(vectorTemp + k),
+  };
+  const scalar: Lanes = {
+    bytes: 4,
+    load: op.f32Load(0),
+    store: op.f32Store(0),
+    add: op.f32Add,
+    sub: op.f32Sub,
+    mul: op.f32Mul,
+    div: op.f32Div,
+    sqrt: op.f32Sqrt,
+    scalar: (k) => op.get(n + 1 + k),
+    get: (k) => common.get(scalarTemp + k),
+    tee: (k) => common.tee(scalarTemp + k),
+    set: (k) => common.set(scalarTemp + k),
+  };
   const code: number[] = [];
   const emit = (...parts: number[][]) => {
     for (const part of parts) code.push(...part);
   };
-  const advance = (bytes: number, count: number) => [
-    ...[...op.get(P), ...op.i32(bytes), ...op.add, ...op.set(P)],
-    ...[...op.get(G), ...op.i32(bytes), ...op.add, ...op.set(G)],
-    ...[...op.get(N), ...op.i32(count), ...op.sub, ...op.set(N)],
-  ];
-  emit(op.get(LR), op.f32x4Splat, op.set(LRV));
-  emit(op.block, op.loop, op.get(N), op.i32(4), op.ltU, op.brIf(1));
-  emit(op.get(P), op.get(P), op.v128Load(0), op.get(G), op.v128Load(0), op.get(LRV), op.f32x4Mul);
-  emit(op.f32x4Sub, op.v128Store(0), advance(16, 4), op.br(0), op.end, op.end);
-  emit(op.block, op.loop, op.get(N), op.eqz, op.brIf(1));
-  emit(op.get(P), op.get(P), op.f32Load(0), op.get(G), op.f32Load(0), op.get(LR), op.f32Mul);
-  emit(op.f32Sub, op.f32Store(0), advance(4, 1), op.br(0), op.end, op.end);
-  emit(op.end);
-  const locals = [1, 1, V128];
-  return [...uleb(locals.length + code.length), ...locals, ...code];
+  const advance = (lanes: Lanes, count: number) => {
+    for (let i = 0; i < pointers; i++) emit(op.get(i), op.i32(lanes.bytes), op.add, op.set(i));
+    emit(op.get(n), op.i32(count), op.sub, op.set(n));
+  };
+  for (let k = 0; k < scalars; k++) emit(op.get(n + 1 + k), op.f32x4Splat, op.set(splat + k));
+  emit(op.block, op.loop, op.get(n), op.i32(4), op.ltU, op.brIf(1), step(vector, op.get));
+  advance(vector, 4);
+  emit(op.br(0), op.end, op.end);
+  emit(op.block, op.loop, op.get(n), op.eqz, op.brIf(1), step(scalar, op.get));
+  advance(scalar, 1);
+  emit(op.br(0), op.end, op.end, op.end);
+  const locals = [
+    [scalars + temps, V128],
+    [temps, F32],
+  ].filter(([count]) => count > 0);
+  const declared = [...uleb(locals.length), ...locals.flatMap(([count, type]) => [...uleb(count), type])];
+  return {
+    name,
+    params: [...new Array<number>(pointers + 1).fill(I32), ...new Array<number>(scalars).fill(F32)],
+    body: [...uleb(declared.length + code.length), ...declared, ...code],
+  };
 }
 
 /**
- * The module's bytes: the functions `macro`, `pack` and `sgd`, memory imported as `env.memory`. With `sharedMaxPages`
+ * The optimizer updates, each rounded to float32 at every operation as core's compositions are
+ * (the backend's JavaScript kernels in optimizer-updates.ts compute the same):
+ * - `sgd(p, g, n, lr)`: p ← p − g·lr;
+ * - `sgdMomentum(p, g, b, n, lr, momentum, keep)`: b ← b·momentum + g·keep, then p ← p − b·lr;
+ * - `sgdNesterov(…)`, the same but p ← p − (g + b·momentum)·lr;
+ * - `adam(p, g, m, v, n, 1 − β₁, β₂, 1 − β₂, biasCorrection2Sqrt, eps, stepSize)`:
+ *   m ← m + (g − m)(1 − β₁), v ← v·β₂ + g²(1 − β₂), p ← p − m / (√v / biasCorrection2Sqrt + eps) · stepSize.
+ */
+function updateFunctions(): ModuleFunction[] {
+  const momentumBuffer = (l: Lanes, at: (i: number) => number[]) => [
+    ...[
+      ...at(2),
+      ...at(2),
+      ...l.load,
+      ...l.scalar(1),
+      ...l.mul,
+      ...at(1),
+      ...l.load,
+      ...l.scalar(2),
+      ...l.mul,
+    ],
+    ...[...l.add, ...l.tee(0), ...l.store],
+  ];
+  return [
+    updateFunction('sgd', 2, 1, 0, (l, at) => [
+      ...[...at(0), ...at(0), ...l.load, ...at(1), ...l.load, ...l.scalar(0), ...l.mul, ...l.sub, ...l.store],
+    ]),
+    updateFunction('sgdMomentum', 3, 3, 1, (l, at) => [
+      ...momentumBuffer(l, at),
+      ...[...at(0), ...at(0), ...l.load, ...l.get(0), ...l.scalar(0), ...l.mul, ...l.sub, ...l.store],
+    ]),
+    updateFunction('sgdNesterov', 3, 3, 1, (l, at) => [
+      ...momentumBuffer(l, at),
+      ...[
+        ...at(0),
+        ...at(0),
+        ...l.load,
+        ...at(1),
+        ...l.load,
+        ...l.get(0),
+        ...l.scalar(1),
+        ...l.mul,
+        ...l.add,
+      ],
+      ...[...l.scalar(0), ...l.mul, ...l.sub, ...l.store],
+    ]),
+    updateFunction('adam', 4, 6, 3, (l, at) => [
+      ...[
+        ...at(2),
+        ...at(2),
+        ...l.load,
+        ...at(1),
+        ...l.load,
+        ...at(2),
+        ...l.load,
+        ...l.sub,
+        ...l.scalar(0),
+        ...l.mul,
+      ],
+      ...[...l.add, ...l.tee(0), ...l.store],
+      ...[
+        ...at(3),
+        ...at(3),
+        ...l.load,
+        ...l.scalar(1),
+        ...l.mul,
+        ...at(1),
+        ...l.load,
+        ...at(1),
+        ...l.load,
+        ...l.mul,
+      ],
+      ...[...l.scalar(2), ...l.mul, ...l.add, ...l.tee(1), ...l.store],
+      ...[...l.get(1), ...l.sqrt, ...l.scalar(3), ...l.div, ...l.scalar(4), ...l.add, ...l.set(2)],
+      ...[
+        ...at(0),
+        ...at(0),
+        ...l.load,
+        ...l.get(0),
+        ...l.get(2),
+        ...l.div,
+        ...l.scalar(5),
+        ...l.mul,
+        ...l.sub,
+        ...l.store,
+      ],
+    ]),
+  ];
+}
+
+/**
+ * The module's bytes: the functions above, memory imported as `env.memory`. With `sharedMaxPages`
  * the import is a shared memory of at most that many 64 KiB pages (what the worker pool hands every
  * thread); without it, a plain memory of at least one page.
  */
 export function simdModuleBytes(sharedMaxPages?: number): Uint8Array<ArrayBuffer> {
   // Memory limits: flags 0x00 = min only; 0x03 = shared, with min and max.
   const limits = sharedMaxPages === undefined ? [0x00, 0x01] : [0x03, 0x01, ...uleb(sharedMaxPages)];
+  const functions: ModuleFunction[] = [
+    { name: 'macro', params: new Array<number>(7).fill(I32), body: body() },
+    { name: 'pack', params: new Array<number>(7).fill(I32), body: packBody() },
+    ...updateFunctions(),
+  ];
+  // One type per function (in order), each returning nothing.
+  const types = functions.flatMap((f) => [0x60, ...uleb(f.params.length), ...f.params, 0]);
+  const exports = functions.flatMap((f, i) => [...name(f.name), 0x00, ...uleb(i)]);
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [2, 0x60, 7, ...new Array<number>(7).fill(I32), 0, 0x60, 4, I32, I32, I32, F32, 0]),
+    ...section(1, [...uleb(functions.length), ...types]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, ...limits]),
-    ...section(3, [3, 0, 0, 1]),
-    ...section(7, [3, ...name('macro'), 0x00, 0, ...name('pack'), 0x00, 1, ...name('sgd'), 0x00, 2]),
-    ...section(10, [3, ...body(), ...packBody(), ...sgdBody()]),
+    ...section(3, [...uleb(functions.length), ...functions.flatMap((_, i) => uleb(i))]),
+    ...section(7, [...uleb(functions.length), ...exports]),
+    ...section(10, [...uleb(functions.length), ...functions.flatMap((f) => f.body)]),
   ]);
 }
