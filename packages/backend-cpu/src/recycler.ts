@@ -3,16 +3,21 @@ import { allocArray, type DType, type TypedArray } from '@backprop/core';
 /** Makes an output array of `dtype` and `length`, with unspecified contents: the kernel writes every element. */
 export type Allocate = (dtype: DType, length: number) => TypedArray;
 
-/** Arrays below this many bytes are not kept: V8 allocates them cheaply. */
-const MIN_BYTES = 64 * 1024;
+/**
+ * Arrays below this many bytes are not kept: V8 allocates them cheaply. From here up a fresh array
+ * is zeroed memory outside V8's heap (the MLP's 64×128 activations, 32 KiB, cost about 4 µs each to
+ * allocate), and its bytes count towards the next garbage collection.
+ */
+export const MIN_RECYCLED_BYTES = 4096;
 /** At most this many bytes are kept in all (a training step's intermediates, several times over). */
-const MAX_BYTES = 256 * 2 ** 20;
+export const MAX_RECYCLED_BYTES = 256 * 2 ** 20;
 
 /**
  * The arrays of disposed tensors, kept for the next output of the same type and length. A training
  * step makes the same large arrays every step (the gradients, the optimizer update of a 100k-element
  * weight); a fresh one of 64 KiB or more comes from `mmap`, so every write to it faults in a page
- * that the kernel zeroes first, which costs more than the arithmetic of an elementwise op. A kept
+ * that the kernel zeroes first, which costs more than the arithmetic of an elementwise op, and a
+ * smaller one is zeroed by the allocator. A kept
  * array is handed out as it is, without zeroing: kernels that take one write every element.
  */
 export class ArrayRecycler {
@@ -38,7 +43,7 @@ export class ArrayRecycler {
   give(array: TypedArray): void {
     const bytes = array.byteLength;
     // Only whole, unshared buffers: a view may share its buffer with data that is still live.
-    if (bytes < MIN_BYTES || this.bytes + bytes > MAX_BYTES) return;
+    if (bytes < MIN_RECYCLED_BYTES || this.bytes + bytes > MAX_RECYCLED_BYTES) return;
     if (array.byteOffset !== 0 || array.buffer.byteLength !== bytes || !(array.buffer instanceof ArrayBuffer))
       return;
     const key = keyOf(dtypeOf(array), array.length);
