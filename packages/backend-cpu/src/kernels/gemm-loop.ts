@@ -11,8 +11,9 @@
  */
 
 /**
- * A macro-kernel: C[mc×nc] += A panels · B panels over `kc` steps, with `mc` a multiple of 4 and `nc`
- * of 8; `pa`, `pb`, `pc` and `ldc` are byte offsets and strides into the heap the panels and C lie in.
+ * A macro-kernel: C[mc×nc] += A panels · B panels over `kc` steps (C = … when `accumulate` is 0: the
+ * first depth block), with `mc` a multiple of 4 and `nc` of 8; `pa`, `pb`, `pc` and `ldc` are byte
+ * offsets and strides into the heap the panels and C lie in.
  */
 export type MacroKernel = (
   mc: number,
@@ -22,6 +23,7 @@ export type MacroKernel = (
   pb: number,
   pc: number,
   ldc: number,
+  accumulate: number,
 ) => void;
 
 /** Cache blocking (the register tile, 4×8, is fixed by the macro-kernels). */
@@ -206,20 +208,19 @@ export function heapPlacement(
   };
 }
 
-/** Copies A and B into `heap` where `placement` puts them, and zeroes C there. */
+/** Copies A and B into `heap` where `placement` puts them. */
 export function copyOperandsIn(heap: Float32Array, product: Product, placement: JobPlacement): void {
   const { a, b } = product;
-  const { bOffset, cAt, packAt } = placement;
+  const { bOffset, cAt } = placement;
   heap.set(a.data.subarray(a.offset, a.offset + bOffset), 0);
   heap.set(b.data.subarray(b.offset, b.offset + cAt - bOffset), bOffset);
-  heap.fill(0, cAt, packAt);
 }
 
 /**
  * Thread `thread` of `threads`' share of the job: a contiguous run of whole 4-row (or 8-column)
- * tiles of C, so no two threads ever write one tile. C must be zero before the first share runs; it
- * is accumulated in float32 over depth blocks of KC in the same order whatever the share, so the
- * result is bit-identical for any thread count. `a` and `b` are the arrays the job's offsets index
+ * tiles of C, so no two threads ever write one tile. The first depth block writes each tile and
+ * the later ones add to it (C need not be zeroed), in float32 over depth blocks of KC in the same
+ * order whatever the share, so the result is bit-identical for any thread count. `a` and `b` are the arrays the job's offsets index
  * (the heap itself in the workers and with the SIMD module); `pack` is `packPanels`, or
  * `heapPacker`'s where the operands lie in the heap.
  */
@@ -261,6 +262,7 @@ export function gemmShare(
           bPack * 4,
           (cAt + i0 * ldc + j0) * 4,
           ldc * 4,
+          p0 === 0 ? 0 : 1,
         );
       }
     }

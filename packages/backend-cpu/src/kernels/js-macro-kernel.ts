@@ -13,9 +13,11 @@ import type { MacroKernel } from './gemm-loop.js';
  * caller replaces it when it grows).
  */
 export function jsMacroKernel(heap: () => Float32Array): MacroKernel {
-  return (mc, nc, kc, pa, pb, pc, ldc) => {
+  return (mc, nc, kc, pa, pb, pc, ldc, accumulate) => {
     const h = heap();
     const [a0, b0, c0, rowStride] = [pa >> 2, pb >> 2, pc >> 2, ldc >> 2];
+    // The first depth block writes C: zero the block, then the tiles add to it as the later ones do.
+    if (accumulate === 0) for (let i = 0; i < mc; i++) h.fill(0, c0 + i * rowStride, c0 + i * rowStride + nc);
     for (let jr = 0; jr < nc; jr += 8) {
       // A B panel holds 8 columns, depth-major: element (p, j) at panel + 8p + j.
       const bPanel = b0 + jr * kc;

@@ -134,7 +134,6 @@ function gemmHere(kernel: LocalKernel, product: Product): void {
   }
   const cSize = paddedCFloats(product.m, product.n);
   const heap = kernel.heap(cSize + GEMM_PACK_FLOATS);
-  heap.fill(0, 0, cSize);
   gemmJob(localJob, product, {
     aOffset: a.offset,
     bOffset: b.offset,

@@ -6,23 +6,24 @@
  * tile of float32 sums in eight registers instead. Everything works on the imported memory, so
  * callers copy their operands in and the results out.
  *
- * `macro(mc, nc, kc, pa, pb, pc, ldc)` adds packed-A (mc/4 panels of 4 rows, depth-major) times
- * packed-B (nc/8 panels of 8 columns, depth-major), both `kc` deep, into the row-major float32 block
- * of C at byte address `pc` whose rows are `ldc` bytes apart. `mc` is a multiple of 4, `nc` of 8,
- * `kc` at least 1; every address is in the imported memory.
+ * `macro(mc, nc, kc, pa, pb, pc, ldc, accumulate)` multiplies packed-A (mc/4 panels of 4 rows,
+ * depth-major) by packed-B (nc/8 panels of 8 columns, depth-major), both `kc` deep, into the
+ * row-major float32 block of C at byte address `pc` whose rows are `ldc` bytes apart: added to C
+ * when `accumulate` is 1, written over it when 0 (the first depth block, so C needs no zeroing).
+ * `mc` is a multiple of 4, `nc` of 8, `kc` at least 1; every address is in the imported memory.
  */
 
 const I32 = 0x7f;
 const F32 = 0x7d;
 const V128 = 0x7b;
 
-// Locals: the seven parameters, then loop counters and pointers, then the vector registers.
-const [MC, NC, KC, PA, PB, PC, LDC] = [0, 1, 2, 3, 4, 5, 6];
-const [IR, JR, P, AP, BP, CP] = [7, 8, 9, 10, 11, 12];
-const ACC = 13; // acc0..acc7: row r of the tile is acc(2r) (columns 0–3) and acc(2r+1) (columns 4–7)
-const B0 = 21;
-const B1 = 22;
-const A = 23;
+// Locals: the eight parameters, then loop counters and pointers, then the vector registers.
+const [MC, NC, KC, PA, PB, PC, LDC, ACCUMULATE] = [0, 1, 2, 3, 4, 5, 6, 7];
+const [IR, JR, P, AP, BP, CP] = [8, 9, 10, 11, 12, 13];
+const ACC = 14; // acc0..acc7: row r of the tile is acc(2r) (columns 0–3) and acc(2r+1) (columns 4–7)
+const B0 = 22;
+const B1 = 23;
+const A = 24;
 
 const op = {
   block: [0x02, 0x40],
@@ -123,7 +124,8 @@ function body(): number[] {
   }
   emit(op.get(AP), op.i32(16), op.add, op.set(AP), op.get(BP), op.i32(32), op.add, op.set(BP));
   emit(op.get(P), op.i32(1), op.sub, op.tee(P), op.brIf(0), op.end);
-  // cp = pc + ir·ldc + jr·4; add the tile into C row by row.
+  // cp = pc + ir·ldc + jr·4; add the tile into C (or write it there) row by row. The sums started
+  // at +0, so they are never −0 and writing them gives the bits adding them to zeros would.
   emit(
     op.get(PC),
     op.get(IR),
@@ -136,20 +138,23 @@ function body(): number[] {
     op.add,
     op.set(CP),
   );
-  for (let r = 0; r < 4; r++) {
-    for (const half of [0, 1]) {
-      const offset = 16 * half;
-      emit(
-        op.get(CP),
-        op.get(CP),
-        op.v128Load(offset),
-        op.get(ACC + 2 * r + half),
-        op.f32x4Add,
-        op.v128Store(offset),
-      );
+  const tileIntoC = (accumulate: boolean) => {
+    for (let r = 0; r < 4; r++) {
+      for (const half of [0, 1]) {
+        const offset = 16 * half;
+        if (accumulate)
+          emit(op.get(CP), op.get(CP), op.v128Load(offset), op.get(ACC + 2 * r + half), op.f32x4Add);
+        else emit(op.get(CP), op.get(ACC + 2 * r + half));
+        emit(op.v128Store(offset));
+      }
+      emit(op.get(CP), op.get(LDC), op.add, op.set(CP));
     }
-    emit(op.get(CP), op.get(LDC), op.add, op.set(CP));
-  }
+  };
+  emit(op.get(ACCUMULATE), op.if);
+  tileIntoC(true);
+  emit(op.else);
+  tileIntoC(false);
+  emit(op.end);
   emit(op.get(IR), op.i32(4), op.add, op.tee(IR), op.get(MC), op.ltU, op.brIf(0), op.end);
   emit(op.get(JR), op.i32(8), op.add, op.tee(JR), op.get(NC), op.ltU, op.brIf(0), op.end);
   emit(op.end);
@@ -459,7 +464,7 @@ export function simdModuleBytes(sharedMaxPages?: number): Uint8Array<ArrayBuffer
   // Memory limits: flags 0x00 = min only; 0x03 = shared, with min and max.
   const limits = sharedMaxPages === undefined ? [0x00, 0x01] : [0x03, 0x01, ...uleb(sharedMaxPages)];
   const functions: ModuleFunction[] = [
-    { name: 'macro', params: new Array<number>(7).fill(I32), body: body() },
+    { name: 'macro', params: new Array<number>(8).fill(I32), body: body() },
     { name: 'pack', params: new Array<number>(7).fill(I32), body: packBody() },
     ...updateFunctions(),
   ];

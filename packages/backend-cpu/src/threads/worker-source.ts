@@ -50,8 +50,8 @@ function serve(start, L, control) {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(start.moduleBytes), { env: { memory } });
   const kernel = instance.exports.macro;
   const pack = heapPacker(instance.exports.pack);
-  const macro = (mc, nc, kc, pa, pb, pc, ldc) => {
-    kernel(mc, nc, kc, pa, pb, pc, ldc);
+  const macro = (mc, nc, kc, pa, pb, pc, ldc, accumulate) => {
+    kernel(mc, nc, kc, pa, pb, pc, ldc, accumulate);
     Atomics.add(control, L.progress, 1);
   };
   const tick = () => Atomics.add(control, L.progress, 1);
