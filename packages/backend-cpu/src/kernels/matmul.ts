@@ -12,7 +12,6 @@ import type { Allocate } from '../recycler.js';
 import {
   copyOperandsIn,
   GEMM_JOB_LENGTH,
-  GEMM_PACK_FLOATS,
   gemmJob,
   gemmShare,
   heapPacker,
@@ -21,7 +20,6 @@ import {
   type MatrixView,
   type Product,
   packPanels,
-  paddedCFloats,
   paddedRowLength,
 } from './gemm-loop.js';
 import { jsMacroKernel } from './js-macro-kernel.js';
@@ -44,9 +42,8 @@ export interface ParallelKernels {
 export interface LocalKernel {
   path: 'wasm-simd' | 'javascript';
   macro: MacroKernel;
-  /** `packPanels`, or the SIMD module's packing, which needs the operands in the heap. */
+  /** `packPanels`, or the SIMD module's packing, over operands copied into the heap. */
   pack: typeof packPanels;
-  packsFromHeap: boolean;
   /** The heap, grown to at least `floats` floats (a new view after growing). */
   heap(floats: number): Float32Array;
 }
@@ -67,7 +64,6 @@ function simdKernel(): LocalKernel | null {
     path: 'wasm-simd',
     macro: simd.macro,
     pack: heapPacker(simd.pack),
-    packsFromHeap: true,
     heap: simd.heap,
   };
 }
@@ -79,7 +75,6 @@ export function javascriptKernel(): LocalKernel {
     path: 'javascript',
     macro: jsMacroKernel(() => heap),
     pack: packPanels,
-    packsFromHeap: false,
     heap(floats) {
       if (heap.length < floats) heap = new Float32Array(floats);
       return heap;
@@ -116,33 +111,17 @@ export function gemm(
 const localJob = new Int32Array(GEMM_JOB_LENGTH);
 
 /**
- * The product on this thread: C is accumulated in float32 in the kernel's heap, padded to whole
- * 4×8 tiles, with the packing scratch behind it; the m×n result is then copied into `c`. The SIMD
- * module packs from operands copied into the heap in front of C; the JavaScript packing reads them
- * where they are.
+ * The product on this thread: A and B are copied into the kernel's heap (where the SIMD module's
+ * packing reads them), C is accumulated in float32 behind them, padded to whole 4×8 tiles, then
+ * the packing scratch; the m×n result is then copied into `c`.
  */
 function gemmHere(kernel: LocalKernel, product: Product): void {
-  const { a, b } = product;
-  if (kernel.packsFromHeap) {
-    const { placement, floats } = heapPlacement(product, 1, false);
-    const heap = kernel.heap(floats);
-    copyOperandsIn(heap, product, placement);
-    gemmJob(localJob, product, placement);
-    gemmShare(kernel.macro, heap, heap, heap, localJob, 0, 1, kernel.pack);
-    copyPaddedInto(heap, placement.cAt, product);
-    return;
-  }
-  const cSize = paddedCFloats(product.m, product.n);
-  const heap = kernel.heap(cSize + GEMM_PACK_FLOATS);
-  gemmJob(localJob, product, {
-    aOffset: a.offset,
-    bOffset: b.offset,
-    cAt: 0,
-    packAt: cSize,
-    splitColumns: false,
-  });
-  gemmShare(kernel.macro, heap, a.data, b.data, localJob, 0, 1, kernel.pack);
-  copyPaddedInto(heap, 0, product);
+  const { placement, floats } = heapPlacement(product, 1, false);
+  const heap = kernel.heap(floats);
+  copyOperandsIn(heap, product, placement);
+  gemmJob(localJob, product, placement);
+  gemmShare(kernel.macro, heap, heap, heap, localJob, 0, 1, kernel.pack);
+  copyPaddedInto(heap, placement.cAt, product);
 }
 
 /**

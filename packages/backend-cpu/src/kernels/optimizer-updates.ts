@@ -6,7 +6,7 @@
  */
 import type { AdamUpdateScalars, SgdMomentumScalars, SgdScalars } from '@backprop/core';
 import type { Allocate } from '../recycler.js';
-import { simdHere } from './simd-here.js';
+import { type SimdHere, simdHere } from './simd-here.js';
 
 const f = Math.fround;
 
@@ -25,7 +25,7 @@ function simdFor(n: number) {
  * The module's memory with `arrays` copied in one after another (the update runs there in place),
  * and a reader of the i-th back out into a new array.
  */
-function stage(simd: NonNullable<ReturnType<typeof simdHere>>, arrays: Float32Array[], alloc: Allocate) {
+function stage(simd: SimdHere, arrays: Float32Array[], alloc: Allocate) {
   const n = arrays[0].length;
   const heap = simd.heap(arrays.length * n);
   for (const [i, array] of arrays.entries()) heap.set(array, i * n);

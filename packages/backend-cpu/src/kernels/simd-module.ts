@@ -298,17 +298,18 @@ function updateFunction(
   pointers: number,
   scalars: number,
   temps: number,
-  step: (l: Lanes, pointer: (i: number) => number[]) => number[],
+  step: (l: Lanes) => number[],
 ): ModuleFunction {
   const n = pointers;
   const splat = n + 1 + scalars;
   const vectorTemp = splat + scalars;
   const scalarTemp = vectorTemp + temps;
-  const common = {
-    get: (i: number) => op.get(i),
-    set: (i: number) => op.set(i),
-    tee: (i: number) => op.tee(i),
-  };
+  // Temporaries k = 0, 1, … are the locals from `base` on.
+  const temporaries = (base: number) => ({
+    get: (k: number) => op.get(base + k),
+    tee: (k: number) => op.tee(base + k),
+    set: (k: number) => op.set(base + k),
+  });
   const vector: Lanes = {
     bytes: 16,
     load: op.v128Load(0),
@@ -319,9 +320,7 @@ function updateFunction(
     div: op.f32x4Div,
     sqrt: op.f32x4Sqrt,
     scalar: (k) => op.get(splat + k),
-    get: (k) => common.get(vectorTemp + k),
-    tee: (k) => common.tee(vectorTemp + k),
-    set: (k) => common.set(vectorTemp + k),
+    ...temporaries(vectorTemp),
   };
   const scalar: Lanes = {
     bytes: 4,
@@ -333,9 +332,7 @@ function updateFunction(
     div: op.f32Div,
     sqrt: op.f32Sqrt,
     scalar: (k) => op.get(n + 1 + k),
-    get: (k) => common.get(scalarTemp + k),
-    tee: (k) => common.tee(scalarTemp + k),
-    set: (k) => common.set(scalarTemp + k),
+    ...temporaries(scalarTemp),
   };
   const code: number[] = [];
   const emit = (...parts: number[][]) => {
@@ -346,10 +343,10 @@ function updateFunction(
     emit(op.get(n), op.i32(count), op.sub, op.set(n));
   };
   for (let k = 0; k < scalars; k++) emit(op.get(n + 1 + k), op.f32x4Splat, op.set(splat + k));
-  emit(op.block, op.loop, op.get(n), op.i32(4), op.ltU, op.brIf(1), step(vector, op.get));
+  emit(op.block, op.loop, op.get(n), op.i32(4), op.ltU, op.brIf(1), step(vector));
   advance(vector, 4);
   emit(op.br(0), op.end, op.end);
-  emit(op.block, op.loop, op.get(n), op.eqz, op.brIf(1), step(scalar, op.get));
+  emit(op.block, op.loop, op.get(n), op.eqz, op.brIf(1), step(scalar));
   advance(scalar, 1);
   emit(op.br(0), op.end, op.end, op.end);
   const locals = [
@@ -374,7 +371,9 @@ function updateFunction(
  *   m ← m + (g − m)(1 − β₁), v ← v·β₂ + g²(1 − β₂), p ← p − m / (√v / biasCorrection2Sqrt + eps) · stepSize.
  */
 function updateFunctions(): ModuleFunction[] {
-  const momentumBuffer = (l: Lanes, at: (i: number) => number[]) => [
+  // The i-th pointer parameter: the address of that array's current element.
+  const at = op.get;
+  const momentumBuffer = (l: Lanes) => [
     ...[
       ...at(2),
       ...at(2),
@@ -389,15 +388,15 @@ function updateFunctions(): ModuleFunction[] {
     ...[...l.add, ...l.tee(0), ...l.store],
   ];
   return [
-    updateFunction('sgd', 2, 1, 0, (l, at) => [
+    updateFunction('sgd', 2, 1, 0, (l) => [
       ...[...at(0), ...at(0), ...l.load, ...at(1), ...l.load, ...l.scalar(0), ...l.mul, ...l.sub, ...l.store],
     ]),
-    updateFunction('sgdMomentum', 3, 3, 1, (l, at) => [
-      ...momentumBuffer(l, at),
+    updateFunction('sgdMomentum', 3, 3, 1, (l) => [
+      ...momentumBuffer(l),
       ...[...at(0), ...at(0), ...l.load, ...l.get(0), ...l.scalar(0), ...l.mul, ...l.sub, ...l.store],
     ]),
-    updateFunction('sgdNesterov', 3, 3, 1, (l, at) => [
-      ...momentumBuffer(l, at),
+    updateFunction('sgdNesterov', 3, 3, 1, (l) => [
+      ...momentumBuffer(l),
       ...[
         ...at(0),
         ...at(0),
@@ -411,7 +410,7 @@ function updateFunctions(): ModuleFunction[] {
       ],
       ...[...l.scalar(0), ...l.mul, ...l.sub, ...l.store],
     ]),
-    updateFunction('adam', 4, 6, 3, (l, at) => [
+    updateFunction('adam', 4, 6, 3, (l) => [
       ...[
         ...at(2),
         ...at(2),
