@@ -145,6 +145,19 @@ describe('worker pool', () => {
     expect(Array.from(after)).toEqual(Array.from(before));
   });
 
+  it('takes jobs posted while its workers spin and after they have gone to sleep', () => {
+    const a = randomValues(64 * 300, 3);
+    const b = randomValues(300 * 33, 4);
+    const expected = Array.from(product(one, a, [1, 64, 300], b, [1, 300, 33], false, false, [1, 64, 33]));
+    const onTwo = () => Array.from(product(two, a, [1, 64, 300], b, [1, 300, 33], false, false, [1, 64, 33]));
+    // Back to back, the worker is still spinning; after a pause far past its spin window it sleeps
+    // in Atomics.wait and must be woken (a worker that missed the job would stall the product).
+    expect([onTwo(), onTwo()]).toEqual([expected, expected]);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    expect(onTwo()).toEqual(expected);
+    expect(two.threading).toMatchObject({ threads: 2, note: null });
+  });
+
   it('rejects a bad thread count from the option or the environment', () => {
     expect(() => cpuBackend({ threads: 0 })).toThrow(ArgumentError);
     expect(() => cpuBackend({ threads: 1.5 })).toThrow(/whole number ≥ 1, got 1.5/);

@@ -4,13 +4,15 @@ import { JOB_KINDS } from './control.js';
 
 /**
  * The worker's start message: the macro-kernel module built for shared memory, that memory, the
- * control block and its layout (control.ts).
+ * control block and its layout (control.ts), and how long a worker spins for the next job before it
+ * sleeps (gemm-pool.ts `SPIN_MS`).
  */
 export interface WorkerStart {
   moduleBytes: Uint8Array;
   memory: WebAssembly.Memory;
   control: SharedArrayBuffer;
   layout: Record<string, number>;
+  spinMs: number;
 }
 
 /**
@@ -20,9 +22,10 @@ export interface WorkerStart {
  * `heapPacker` over the module's packing, `softmaxRowsShare` with `softmaxLine`), inlined from their
  * own source text.
  *
- * The worker compiles the module, then loops: it sleeps on the control block's generation
- * (Atomics.wait is allowed in every worker), computes its share of the job when its slot is in it,
- * counts itself done and wakes the calling thread when it is the last. It leaves the loop on stop.
+ * The worker compiles the module, then loops: it watches the control block's generation for
+ * `spinMs`, then sleeps on it (Atomics.wait is allowed in every worker), computes its share of the
+ * job when its slot is in it, counts itself done and wakes the calling thread when it is the last.
+ * It leaves the loop on stop.
  * Every macro-kernel call bumps the progress count, so the calling thread can tell a busy worker
  * from a dead one; a worker that throws counts itself failed and wakes the calling thread.
  */
@@ -62,6 +65,8 @@ function serve(start, L, control) {
   Atomics.notify(control, L.ready);
   let heap = new Float32Array(memory.buffer);
   for (;;) {
+    const spinUntil = performance.now() + start.spinMs;
+    while (Atomics.load(control, L.generation) === seen && performance.now() < spinUntil);
     Atomics.wait(control, L.generation, seen);
     const generation = Atomics.load(control, L.generation);
     if (generation === seen) continue;
