@@ -7,6 +7,7 @@ import {
   type DataId,
   type DType,
   type FusedActivation,
+  type GradActivation,
   type ReduceOp,
   type SgdMomentumScalars,
   type SgdScalars,
@@ -18,7 +19,14 @@ import {
   type WindowGeometry,
 } from '@backprop/core';
 import { binaryKernel } from './kernels/binary.js';
-import { linearKernel, logSoftmaxKernel, softmaxCrossEntropyKernel, softmaxKernel } from './kernels/fused.js';
+import {
+  activationGradKernel,
+  linearKernel,
+  logSoftmaxKernel,
+  softmaxCrossEntropyGradKernel,
+  softmaxCrossEntropyKernel,
+  softmaxKernel,
+} from './kernels/fused.js';
 import { gatherKernel, indexAddKernel } from './kernels/gather.js';
 import { matmulKernel } from './kernels/matmul.js';
 import { broadcastToKernel, concatKernel, sliceKernel, transposeKernel } from './kernels/movement.js';
@@ -243,6 +251,23 @@ export class CpuBackend implements Backend {
 
   softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): DataId {
     return new CpuData(softmaxCrossEntropyKernel(floatsOf(logits), logits.shape, intsOf(labels)));
+  }
+
+  activationGrad(g: TensorInfo, y: TensorInfo, activation: GradActivation): DataId {
+    return new CpuData(activationGradKernel(floatsOf(g), floatsOf(y), activation, this.recycler.take));
+  }
+
+  softmaxCrossEntropyGrad(logits: TensorInfo, labels: TensorInfo, g: TensorInfo): DataId {
+    return new CpuData(
+      softmaxCrossEntropyGradKernel(
+        floatsOf(logits),
+        logits.shape,
+        intsOf(labels),
+        floatsOf(g),
+        this.threadSetup.pool(),
+        this.recycler.take,
+      ),
+    );
   }
 
   sgdUpdate(param: TensorInfo, grad: TensorInfo, scalars: SgdScalars): DataId {

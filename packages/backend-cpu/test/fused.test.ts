@@ -1,4 +1,4 @@
-import type { FusedActivation, Shape, TensorInfo } from '@backprop/core';
+import type { FusedActivation, GradActivation, Shape, TensorInfo } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import { backend, expectClose, input, output, randomValues } from './helpers.js';
 
@@ -123,5 +123,89 @@ describe('softmaxCrossEntropy', () => {
     expect(output(backend.softmaxCrossEntropy!(input([], [0, 3]), input([], [0], 'int32')), [0]).length).toBe(
       0,
     );
+  });
+});
+
+/** `a op b` broadcast to `shape` with the binary kernel, as a new input. */
+function binaryOf(op: 'sub' | 'mul', a: TensorInfo, b: TensorInfo, shape: Shape): TensorInfo {
+  return { dataId: backend.binary(op, a, b, shape, 'float32'), shape, dtype: 'float32' };
+}
+
+describe('activationGrad', () => {
+  const shape: Shape = [3, 7];
+  // Gradients with the values IEEE arithmetic treats specially: ±0, ±∞ and NaN.
+  const g = input([...randomValues(17, 11), 0, -0, Number.POSITIVE_INFINITY, Number.NaN], shape);
+  const one = input([1], []);
+  const unary = (op: 'sign' | 'square', x: TensorInfo): TensorInfo => ({
+    ...x,
+    dataId: backend.unary(op, x),
+  });
+  const cases: [GradActivation, number[], (y: TensorInfo) => TensorInfo][] = [
+    // relu outputs: positive, +0, and NaN, which relu lets through.
+    ['relu', [...randomValues(18, 12).map((v) => Math.max(v, 0)), 0, Number.NaN, 2], (y) => unary('sign', y)],
+    [
+      'sigmoid',
+      randomValues(21, 13).map((v) => 1 / (1 + Math.exp(-4 * v))),
+      (y) => binaryOf('mul', y, binaryOf('sub', one, y, shape), shape),
+    ],
+    [
+      'tanh',
+      randomValues(21, 14).map((v) => Math.tanh(3 * v)),
+      (y) => binaryOf('sub', one, unary('square', y), shape),
+    ],
+  ];
+  for (const [activation, values, derivative] of cases) {
+    it(`${activation}: one pass with the bits of the composed kernels`, () => {
+      const y = input(values, shape);
+      const fused = Array.from(output(backend.activationGrad!(g, y, activation), shape));
+      const slope = derivative(y);
+      expect(fused).toEqual(Array.from(output(binaryOf('mul', g, slope, shape).dataId, shape)));
+      // Scaled by g, not the bare derivative.
+      expect(fused).not.toEqual(Array.from(output(slope.dataId, shape)));
+    });
+  }
+});
+
+describe('softmaxCrossEntropyGrad', () => {
+  it('is softmax less the label, scaled per row, with the bits of the composed kernels', () => {
+    const [rows, classes] = [5, 7];
+    const logits = input(
+      randomValues(rows * classes, 21).map((v) => v * 6),
+      [rows, classes],
+    );
+    const labels = [0, 6, 3, 3, 1];
+    const g = input([0.2, -1, 0, 3, 1e-3], [rows]);
+    const fused = Array.from(
+      output(backend.softmaxCrossEntropyGrad!(logits, input(labels, [rows], 'int32'), g), [rows, classes]),
+    );
+    const probabilities = { ...logits, dataId: backend.softmax!(logits, 1) };
+    const oneHot = input(
+      Array.from({ length: rows * classes }, (_, i) =>
+        i % classes === labels[Math.floor(i / classes)] ? 1 : 0,
+      ),
+      [rows, classes],
+    );
+    const composed = binaryOf(
+      'mul',
+      binaryOf('sub', probabilities, oneHot, [rows, classes]),
+      { ...g, shape: [rows, 1] },
+      [rows, classes],
+    );
+    expect(fused).toEqual(Array.from(output(composed.dataId, [rows, classes])));
+    // Row 0 is softmax · 0.2, less 0.2 at its label; the row scaled by 0 is all zeros.
+    const p = output(probabilities.dataId, [rows, classes]);
+    expect(fused[0]).toBeCloseTo((p[0] - 1) * 0.2, 6);
+    expect(fused[1]).toBeCloseTo(p[1] * 0.2, 6);
+    // (−0 at its label, where p − 1 < 0 is scaled by 0.)
+    expect(fused.slice(2 * classes, 3 * classes).map(Math.abs)).toEqual(new Array(classes).fill(0));
+  });
+
+  it('returns an empty gradient for an empty batch', () => {
+    const empty = backend.softmaxCrossEntropyGrad!(
+      input([], [0, 3]),
+      input([], [0], 'int32'),
+      input([], [0]),
+    );
+    expect(output(empty, [0, 3]).length).toBe(0);
   });
 });

@@ -145,6 +145,33 @@ describe('worker pool', () => {
     expect(Array.from(after)).toEqual(Array.from(before));
   });
 
+  it('computes the softmax cross-entropy gradient on the pool with the calling thread’s bits', () => {
+    const [rows, classes] = [16, 64];
+    const logits = randomValues(rows * classes, 31).map((v) => v * 8);
+    const labels = Array.from({ length: rows }, (_, r) => (r * 37) % classes);
+    const g = randomValues(rows, 32);
+    const onBackend = (backend: CpuBackend) =>
+      Array.from(
+        backend.readSync({
+          dataId: backend.softmaxCrossEntropyGrad!(
+            upload(backend, logits, [rows, classes]),
+            {
+              dataId: backend.write(Int32Array.from(labels), [rows], 'int32'),
+              shape: [rows],
+              dtype: 'int32',
+            },
+            upload(backend, g, [rows]),
+          ),
+          shape: [rows, classes],
+          dtype: 'float32',
+        }),
+      );
+    const expected = onBackend(one);
+    expect(onBackend(two)).toEqual(expected);
+    expect(onBackend(three)).toEqual(expected);
+    expect(two.threading).toMatchObject({ threads: 2, note: null });
+  });
+
   it('takes jobs posted while its workers spin and after they have gone to sleep', () => {
     const a = randomValues(64 * 300, 3);
     const b = randomValues(300 * 33, 4);

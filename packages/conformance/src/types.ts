@@ -74,6 +74,8 @@ export type FusedKernel =
   | 'logSoftmax'
   | 'linear'
   | 'softmaxCrossEntropy'
+  | 'activationGrad'
+  | 'softmaxCrossEntropyGrad'
   | 'im2col'
   | 'maxPoolIndices'
   | 'sgdUpdate'

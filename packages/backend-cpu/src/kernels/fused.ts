@@ -1,4 +1,4 @@
-import { allocArray, type FusedActivation, type Shape } from '@backprop/core';
+import { allocArray, type FusedActivation, type GradActivation, type Shape } from '@backprop/core';
 import type { Allocate } from '../recycler.js';
 import { splitAtAxis } from './layout.js';
 import { sigmoid } from './math.js';
@@ -94,6 +94,31 @@ export function softmaxCrossEntropyKernel(
   return out;
 }
 
+/**
+ * The gradient of softmax cross-entropy for logits [N, C]: (softmax(logits) − onehot(labels)) ·
+ * g[:, None]. The softmax is the softmax kernel's (on the pool when it takes the rows), then the
+ * label is subtracted and the row scaled in place, each rounded to float32 as core's composition is.
+ */
+export function softmaxCrossEntropyGradKernel(
+  logits: Float32Array,
+  shape: Shape,
+  labels: Int32Array,
+  g: Float32Array,
+  parallel: ParallelKernels | null = null,
+  alloc: Allocate = allocArray,
+): Float32Array {
+  const [rows, classes] = shape;
+  const out = softmaxKernel(logits, shape, 1, parallel, alloc);
+  for (let r = 0; r < rows; r++) {
+    const row = r * classes;
+    const scale = g[r];
+    // Each store rounds to float32: the subtraction first, then the product, as the composition's two kernels.
+    out[row + labels[r]] -= 1;
+    for (let j = 0; j < classes; j++) out[row + j] *= scale;
+  }
+  return out;
+}
+
 /** One activation value, computed exactly as the unary kernel of the same name computes it. */
 function activate(z: number, activation: FusedActivation): number {
   switch (activation) {
@@ -106,6 +131,26 @@ function activate(z: number, activation: FusedActivation): number {
     default:
       return z;
   }
+}
+
+/**
+ * `g · activation′` read from the activation's output `y`, in one pass: relu's `g · sign(y)`,
+ * sigmoid's `g · y(1 − y)`, tanh's `g · (1 − y²)`, each operation rounded to float32 as core's
+ * composition of unary and binary kernels rounds it, so the bits are the composition's.
+ */
+export function activationGradKernel(
+  g: Float32Array,
+  y: Float32Array,
+  activation: GradActivation,
+  alloc: Allocate = allocArray,
+): Float32Array {
+  const out = alloc('float32', g.length) as Float32Array;
+  const n = g.length;
+  if (activation === 'relu') for (let i = 0; i < n; i++) out[i] = g[i] * Math.sign(y[i]);
+  else if (activation === 'sigmoid')
+    for (let i = 0; i < n; i++) out[i] = g[i] * Math.fround(y[i] * Math.fround(1 - y[i]));
+  else for (let i = 0; i < n; i++) out[i] = g[i] * Math.fround(1 - Math.fround(y[i] * y[i]));
+  return out;
 }
 
 /**

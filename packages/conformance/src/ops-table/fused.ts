@@ -1,8 +1,8 @@
-import type { FusedActivation, Tensor } from '@backprop/core';
+import type { FusedActivation, GradActivation, Tensor } from '@backprop/core';
 import * as core from '@backprop/core';
-import { refLinear, refSoftmaxCrossEntropy } from '../reference/linalg.js';
+import { refLinear, refSoftmax, refSoftmaxCrossEntropy } from '../reference/linalg.js';
 import { sigmoid } from '../reference/math.js';
-import { zipRef } from '../reference/ndarray.js';
+import { type RefTensor, zipRef } from '../reference/ndarray.js';
 import type { OpCase, Sample } from '../types.js';
 import { input, transposed } from './helpers.js';
 import { LONG_AXIS, LONG_TOLERANCE } from './long-axis.js';
@@ -76,6 +76,39 @@ function linearComposition([x, w, b]: Tensor[], args: LinearArgs): Tensor {
 
 const labels = (values: number[]) => input([values.length], { dtype: 'int32', values });
 
+export interface ActivationGradArgs {
+  readonly activation: GradActivation;
+}
+
+const activationOps: Record<GradActivation, (x: Tensor) => Tensor> = {
+  relu: core.relu,
+  sigmoid: core.sigmoid,
+  tanh: core.tanh,
+};
+
+/** d activation / dx from x, in float64. */
+const activationSlopes: Record<GradActivation, (x: number) => number> = {
+  relu: (x) => (x > 0 ? 1 : 0),
+  sigmoid: (x) => sigmoid(x) * (1 - sigmoid(x)),
+  tanh: (x) => 1 - Math.tanh(x) ** 2,
+};
+
+/** The gradient of Σ weights·f(x) for x, through core's autograd (which the suite's forward checks run under noGrad). */
+function gradientOf(f: (x: Tensor) => Tensor, x: Tensor, weights: Tensor): Tensor {
+  return core.enableGrad(() => core.grad((t) => core.sum(core.mul(f(t), weights)))(x)[0]);
+}
+
+/** (softmax(logits) − onehot(labels)) · g[:, None] in float64. */
+function refSoftmaxCrossEntropyGrad(logits: RefTensor, y: RefTensor, g: RefTensor): RefTensor {
+  const p = refSoftmax(logits, 1);
+  const classes = logits.shape[1];
+  const data = p.data.map((v, i) => {
+    const row = Math.floor(i / classes);
+    return (v - (i % classes === y.data[row] ? 1 : 0)) * g.data[row];
+  });
+  return { shape: p.shape, data, dtype: 'float32' };
+}
+
 export const fusedCases: OpCase[] = [
   {
     name: 'linear',
@@ -124,6 +157,59 @@ export const fusedCases: OpCase[] = [
       kernel: 'softmaxCrossEntropy',
       composition: ([logits, y]) =>
         core.neg(core.sum(core.mul(logSoftmaxComposition(logits, 1), core.oneHot(y, logits.shape[1])), 1)),
+    },
+  },
+  {
+    // The gradient pass behind relu, sigmoid, tanh and a fused linear: g · activation′(x), read
+    // from the activation's output.
+    name: 'activationGrad',
+    family: 'fused',
+    // `grad` returns its gradients kept, as backward keeps a leaf's .grad: they outlive tidy by design.
+    memory: false,
+    ops: ['relu', 'sigmoid', 'tanh'],
+    samples: (['relu', 'sigmoid', 'tanh'] as const).flatMap((activation): Sample<ActivationGradArgs>[] => [
+      { name: `${activation}, 4x5`, inputs: [input([4, 5]), input([4, 5])], args: { activation } },
+      { name: `${activation}, 67x129`, inputs: [input([67, 129]), input([67, 129])], args: { activation } },
+    ]),
+    run: ([x, g], { activation }: ActivationGradArgs) => gradientOf(activationOps[activation], x, g),
+    reference: ([x, g], { activation }: ActivationGradArgs) =>
+      zipRef(x, g, (v, w) => w * activationSlopes[activation](v), 'float32'),
+    fused: {
+      kernel: 'activationGrad',
+      composition: ([x, g], { activation }: ActivationGradArgs) => {
+        const y = activationOps[activation](x);
+        if (activation === 'relu') return core.mul(g, core.sign(y));
+        if (activation === 'sigmoid') return core.mul(g, core.mul(y, core.sub(1, y)));
+        return core.mul(g, core.sub(1, core.square(y)));
+      },
+    },
+  },
+  {
+    // The gradient pass of softmaxCrossEntropy for its logits.
+    name: 'softmaxCrossEntropyGrad',
+    family: 'fused',
+    // `grad` returns its gradients kept, as backward keeps a leaf's .grad: they outlive tidy by design.
+    memory: false,
+    ops: ['softmaxCrossEntropy'],
+    samples: [
+      { name: '4x3', inputs: [input([4, 3]), labels([0, 2, 1, 2]), input([4])] },
+      { name: 'transposed logits', inputs: [transposed([3, 4]), labels([1, 3, 0]), input([3])] },
+      {
+        name: '64x1000',
+        inputs: [
+          input([64, 1000]),
+          labels(Array.from({ length: 64 }, (_, i) => (i * 97) % 1000)),
+          input([64]),
+        ],
+      },
+      { name: 'empty batch', inputs: [input([0, 3]), labels([]), input([0])] },
+    ],
+    run: ([logits, y, g]) => gradientOf((t) => core.softmaxCrossEntropy(t, y), logits, g),
+    reference: ([logits, y, g]) => refSoftmaxCrossEntropyGrad(logits, y, g),
+    fused: {
+      kernel: 'softmaxCrossEntropyGrad',
+      composition: ([logits, y, g]) =>
+        core.mul(core.sub(core.softmax(logits, 1), core.oneHot(y, logits.shape[1])), core.unsqueeze(g, 1)),
     },
   },
   {

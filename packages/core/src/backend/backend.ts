@@ -65,6 +65,9 @@ export type ArgReduceOp = 'argmax' | 'argmin';
 /** Activations a fused linear kernel may apply. */
 export type FusedActivation = 'none' | 'relu' | 'sigmoid' | 'tanh';
 
+/** The activations whose gradient a fused `activationGrad` kernel computes. */
+export type GradActivation = Exclude<FusedActivation, 'none'>;
+
 /** The scalar of a fused plain SGD update (see `sgdUpdate` in core). */
 export interface SgdScalars {
   readonly lr: number;
@@ -117,10 +120,12 @@ export interface WindowGeometry {
  * Required: storage (`write`, `read`, `dispose`), `fill`, `cast`, `unary`, `binary`, `where`,
  * `reduce`, `argReduce`, `matmul`, `transpose`, `broadcastTo`, `slice`, `concat`, `gather`, `indexAdd`.
  * Optional fused kernels (`softmax`, `logSoftmax`, `linear`, `softmaxCrossEntropy`, the
- * convolution windows `im2col` and `col2im`, `maxPoolIndices`, and the optimizer updates `sgdUpdate`,
- * `sgdMomentumUpdate` and `adamUpdate`) are used when present; otherwise core
+ * convolution windows `im2col` and `col2im`, `maxPoolIndices`, the optimizer updates `sgdUpdate`,
+ * `sgdMomentumUpdate` and `adamUpdate`, and the gradient passes `activationGrad` and
+ * `softmaxCrossEntropyGrad`) are used when present; otherwise core
  * composes the required ones, and the conformance suite checks that both agree.
- * Kernels are forward only: every gradient is a rule in core, keyed by the kernel's name.
+ * Every gradient is a rule in core, keyed by the kernel's name; a rule may call a fused gradient
+ * pass, which is a plain computation on its inputs like any other kernel.
  */
 export interface Backend {
   /** The name it is registered under, e.g. `cpu`. */
@@ -188,6 +193,19 @@ export interface Backend {
   linear?(x: TensorInfo, weight: TensorInfo, bias: TensorInfo | null, activation: FusedActivation): DataId;
   /** Optional fused per-row cross-entropy of logits [N, C] against int32 class indices [N]: output [N]. */
   softmaxCrossEntropy?(logits: TensorInfo, labels: TensorInfo): DataId;
+  /**
+   * Optional fused gradient of an activation, read from its output `y` (float32, the shape of `g`):
+   * `g · sign(y)` for relu, `g · y(1 − y)` for sigmoid, `g · (1 − y²)` for tanh, each operation
+   * rounded to float32 as core's composition rounds it. The gradient rules of `relu`, `sigmoid`,
+   * `tanh` and a fused `linear` call it: one pass where the composition makes two or three.
+   */
+  activationGrad?(g: TensorInfo, y: TensorInfo, activation: GradActivation): DataId;
+  /**
+   * Optional fused gradient of `softmaxCrossEntropy` for its logits [N, C]: `(softmax(logits) −
+   * onehot(labels)) · g[:, None]`, with `g` [N] the gradient of the per-row losses (output [N, C]).
+   * The labels are in range: the forward op checked them.
+   */
+  softmaxCrossEntropyGrad?(logits: TensorInfo, labels: TensorInfo, g: TensorInfo): DataId;
   /**
    * Optional fused im2col of float32 `x` [N, C, H, W]: output [N, C, kH·kW, oH·oW], entry
    * (n, c, tap, position) the input value that tap of that window reads, `fill` where it reads

@@ -4,22 +4,22 @@
  * from the Backend interface, so a new kernel method without a rule here does not compile.
  */
 import type { RecordedCall } from '../autograd/tape.js';
-import type { Backend, DataId, FusedActivation } from '../backend/backend.js';
+import type { Backend, DataId } from '../backend/backend.js';
 import { mul, sub } from '../ops/arithmetic.js';
 import { where } from '../ops/compare.js';
 import { arange, zeros } from '../ops/creation.js';
 import type { CrossEntropyAttrs, LinearAttrs } from '../ops/fused.js';
-import { gather, indexAdd, oneHot } from '../ops/gather.js';
+import { gather, indexAdd } from '../ops/gather.js';
 import { split } from '../ops/join.js';
 import { matmul } from '../ops/matmul.js';
-import { permute, reshape, unsqueeze } from '../ops/movement.js';
+import { permute, reshape } from '../ops/movement.js';
 import { sum, sumToShape } from '../ops/reduce.js';
-import { softmax } from '../ops/softmax.js';
-import { exp, sign, square } from '../ops/unary.js';
+import { exp } from '../ops/unary.js';
 import { col2im, type Im2colAttrs, im2col } from '../ops/windows.js';
 import { type MatmulAttrs, matmulPrimitive, productShape } from '../primitives/matmul.js';
 import type { AxisAttrs, IndexAttrs, SliceAttrs, TransposeAttrs } from '../primitives/movement.js';
 import type { Tensor } from '../tensor.js';
+import { activationGrad, softmaxCrossEntropyGrad } from './fused.js';
 
 /** Backend methods that return an object: every kernel (a DataId is any object), and the reads. */
 type KernelMethod = {
@@ -29,7 +29,7 @@ type KernelMethod = {
 /**
  * Kernels with their own typed tables (`unary`, `binary`, `reduce`), kernels without a gradient
  * (`fill` takes no tensor, `argReduce` and `maxPoolIndices` return indices, optimizer updates are
- * not differentiated)
+ * not differentiated, the gradient passes run inside backward, which records nothing)
  * and the storage methods.
  */
 type OwnTableOrNoGradient =
@@ -42,6 +42,8 @@ type OwnTableOrNoGradient =
   | 'sgdUpdate'
   | 'sgdMomentumUpdate'
   | 'adamUpdate'
+  | 'activationGrad'
+  | 'softmaxCrossEntropyGrad'
   | 'write'
   | 'read'
   | 'readSync';
@@ -70,14 +72,6 @@ interface KernelAttrs {
 }
 
 export type KernelGradRules = { [K in GradKernel]: (g: Tensor, call: RecordedCall<KernelAttrs[K]>) => Grads };
-
-/** d activation / dz times `g`, through the activation's output y. */
-function activationGrad(g: Tensor, y: Tensor, activation: FusedActivation): Tensor {
-  if (activation === 'relu') return mul(g, sign(y));
-  if (activation === 'sigmoid') return mul(g, mul(y, sub(1, y)));
-  if (activation === 'tanh') return mul(g, sub(1, square(y)));
-  return g;
-}
 
 /** The matmul rule: each operand's gradient is a product read in that operand's own layout, computed only where needed. */
 function matmulGrads(g: Tensor, { inputs: [a, b], attrs }: RecordedCall<MatmulAttrs>): Grads {
@@ -182,7 +176,7 @@ export const KERNEL_GRADIENTS: KernelGradRules = {
     return bias ? [...grads, bias.requiresGrad ? sum(gz, 0) : null] : grads;
   },
   softmaxCrossEntropy: (g, { inputs: [logits], attrs: { labels } }) => [
-    mul(sub(softmax(logits, 1), oneHot(labels, logits.shape[1])), unsqueeze(g, 1)),
+    softmaxCrossEntropyGrad(logits, labels, g),
   ],
   // The two are linear and adjoint, so each one's gradient is the other (a padding fill gets none).
   im2col: (g, { attrs: { geometry } }) => [col2im(g, geometry)],

@@ -4,6 +4,7 @@ import { add, div, mul, sub } from '../ops/arithmetic.js';
 import { zerosLike } from '../ops/creation.js';
 import { cos, exp, neg, sign, sin, sqrt, square } from '../ops/unary.js';
 import type { Tensor } from '../tensor.js';
+import { activationGrad } from './fused.js';
 
 /** d out / d x times `g`, from the input `x` and the output `out`; null when no gradient flows. */
 export type UnaryGradRule = (g: Tensor, x: Tensor, out: Tensor) => Tensor | null;
@@ -21,10 +22,9 @@ export const UNARY_GRADIENTS: Record<UnaryOp, UnaryGradRule> = {
   square: (g, x) => mul(g, mul(x, 2)),
   sin: (g, x) => mul(g, cos(x)),
   cos: (g, x) => neg(mul(g, sin(x))),
-  tanh: (g, _x, out) => mul(g, sub(1, square(out))),
-  sigmoid: (g, _x, out) => mul(g, mul(out, sub(1, out))),
-  // sign(relu(x)) is 1 where x > 0 and 0 elsewhere: two kernels, no scalar upload.
-  relu: (g, _x, out) => mul(g, sign(out)),
+  tanh: (g, _x, out) => activationGrad(g, out, 'tanh'),
+  sigmoid: (g, _x, out) => activationGrad(g, out, 'sigmoid'),
+  relu: (g, _x, out) => activationGrad(g, out, 'relu'),
   erf: (g, x) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))),
   floor: zero,
   ceil: zero,
