@@ -65,13 +65,17 @@ const linearSamples: Sample<LinearArgs>[] = [
   },
 ];
 
+/** Core's activation op of each name. */
+const activationOps: Record<GradActivation, (x: Tensor) => Tensor> = {
+  relu: core.relu,
+  sigmoid: core.sigmoid,
+  tanh: core.tanh,
+};
+
 function linearComposition([x, w, b]: Tensor[], args: LinearArgs): Tensor {
   const z0 = core.matmul(x, core.transpose(w));
   const z = args.bias ? core.add(z0, b) : z0;
-  if (args.activation === 'relu') return core.relu(z);
-  if (args.activation === 'sigmoid') return core.sigmoid(z);
-  if (args.activation === 'tanh') return core.tanh(z);
-  return z;
+  return args.activation === 'none' ? z : activationOps[args.activation](z);
 }
 
 const labels = (values: number[]) => input([values.length], { dtype: 'int32', values });
@@ -79,12 +83,6 @@ const labels = (values: number[]) => input([values.length], { dtype: 'int32', va
 export interface ActivationGradArgs {
   readonly activation: GradActivation;
 }
-
-const activationOps: Record<GradActivation, (x: Tensor) => Tensor> = {
-  relu: core.relu,
-  sigmoid: core.sigmoid,
-  tanh: core.tanh,
-};
 
 /** d activation / dx from x, in float64. */
 const activationSlopes: Record<GradActivation, (x: number) => number> = {
