@@ -64,6 +64,14 @@ describe('reduce', () => {
     expect(sum).toBeCloseTo(Math.fround(0.1) * many.length, 1);
   });
 
+  it('sums float32 over a leading axis in double precision, each column in row order, bit for bit', () => {
+    // 7 columns: one group of four and three left over; magnitudes far apart, so a float32 running sum would lose them.
+    const shape = [37, 7];
+    const values = randomValues(37 * 7, 5).map((v, i) => Math.fround(v * 10 ** ((i % 5) * 2 - 4)));
+    const actual = output(backend.reduce('sum', input(values, shape), [0]), [7]);
+    expect(Array.from(actual)).toEqual(reduceReference('sum', values, shape, [0]).map(Math.fround));
+  });
+
   it('keeps int32 and reduces a scalar-producing full reduction', () => {
     const ints = input([1, 2, 3, 4, 5, 6], [2, 3], 'int32');
     const out = output(backend.reduce('sum', ints, [0, 1]), [], 'int32');

@@ -56,7 +56,12 @@ export function reduceKernel(
     for (let o = 0; o < outer; o++) out[o] = reduceRow(op, x, o * length, length, integerProduct);
     return out;
   }
-  // Reduce whole rows at a time so the inner loop walks memory contiguously (e.g. a bias gradient's sum over the batch).
+  if (op === 'sum' && x instanceof Float32Array) {
+    for (let o = 0; o < outer; o++)
+      sumFloat32Columns(x, o * length * inner, length, inner, out as Float32Array, o * inner);
+    return out;
+  }
+  // Reduce whole rows at a time so the inner loop walks memory contiguously.
   const acc = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
     acc.fill(IDENTITY[op]);
@@ -64,6 +69,45 @@ export function reduceKernel(
     out.set(acc, o * inner);
   }
   return out;
+}
+
+/**
+ * Sums the `rows` × `columns` float32 block at `start` over its rows into `out` from `outStart`:
+ * each column in double precision from 0, rows in order, so the bits are `accumulateRow`'s. Four
+ * columns at a time in registers, in place of a row accumulator in memory, is 2–4× faster (a float32
+ * sum over the batch is every bias gradient).
+ */
+function sumFloat32Columns(
+  x: Float32Array,
+  start: number,
+  rows: number,
+  columns: number,
+  out: Float32Array,
+  outStart: number,
+): void {
+  let j = 0;
+  for (; j + 4 <= columns; j += 4) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let r = 0; r < rows; r++) {
+      const i = start + r * columns + j;
+      s0 += x[i];
+      s1 += x[i + 1];
+      s2 += x[i + 2];
+      s3 += x[i + 3];
+    }
+    out[outStart + j] = s0;
+    out[outStart + j + 1] = s1;
+    out[outStart + j + 2] = s2;
+    out[outStart + j + 3] = s3;
+  }
+  for (; j < columns; j++) {
+    let sum = 0;
+    for (let r = 0; r < rows; r++) sum += x[start + r * columns + j];
+    out[outStart + j] = sum;
+  }
 }
 
 function reduceRow(op: ReduceOp, x: TypedArray, start: number, n: number, integerProduct: boolean): number {
