@@ -88,9 +88,15 @@ export class CpuBackend implements Backend {
   /** Data lives in this process's memory, so core may read small inputs to validate them. */
   readonly syncReadIsCheap = true;
 
+  /** A kept array of a disposed tensor where one fits (see `ArrayRecycler`), for `fromArray` to fill. */
+  allocate(dtype: DType, size: number): TypedArray {
+    return this.recycler.take(dtype, size);
+  }
+
   write(values: TypedArray, _shape?: Shape, _dtype?: DType): DataId {
-    // Core hands over a fresh array it no longer touches, so keeping it saves a copy.
-    return new CpuData(values, false);
+    // Core hands over a fresh array it no longer touches (or one from `allocate`), so keeping it
+    // saves a copy, and it is ours to reuse once the tensor is disposed.
+    return new CpuData(values);
   }
 
   async read(info: TensorInfo): Promise<TypedArray> {
@@ -105,7 +111,7 @@ export class CpuBackend implements Backend {
   dispose(dataId: DataId): void {
     const data = cpuData(dataId);
     const values = data.release();
-    if (values !== null && data.owned) this.recycler.give(values);
+    if (values !== null) this.recycler.give(values);
   }
 
   fill(shape: Shape, value: number, dtype: DType): DataId {

@@ -5,14 +5,8 @@ import type { Allocate } from './recycler.js';
 export class CpuData {
   private values: TypedArray | null;
 
-  /**
-   * `owned`: the backend made the array (a kernel output), so it may reuse it once the tensor is
-   * disposed; an array handed to `write` belongs to whoever made it and is only dropped.
-   */
-  constructor(
-    values: TypedArray,
-    readonly owned = true,
-  ) {
+  /** `values` is the backend's alone (a kernel output, or an array core handed to `write`): it may be reused once the tensor is disposed. */
+  constructor(values: TypedArray) {
     this.values = values;
   }
 

@@ -1,4 +1,7 @@
+import '@backprop/backend-cpu';
+import { fromArray } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
+import { cpuBackend } from '../src/index.js';
 import { ArrayRecycler, MAX_RECYCLED_BYTES, MIN_RECYCLED_BYTES } from '../src/recycler.js';
 
 describe('ArrayRecycler', () => {
@@ -39,5 +42,34 @@ describe('ArrayRecycler', () => {
     recycler.give(second);
     expect(recycler.take('float32', big) === first).toBe(true);
     expect(recycler.take('float32', big) === second).toBe(false);
+  });
+});
+
+describe('cpu backend arrays for fromArray', () => {
+  it('hands the array of a disposed written tensor to the next allocate, and never a live one', () => {
+    const backend = cpuBackend();
+    const n = MIN_RECYCLED_BYTES / 4;
+    const first = backend.allocate('float32', n);
+    const live = backend.allocate('float32', n);
+    const firstId = backend.write(first, [n], 'float32');
+    backend.write(live, [n], 'float32');
+    expect(first === live).toBe(false);
+    backend.dispose(firstId);
+    expect(backend.allocate('float32', n) === first).toBe(true);
+    // Only the disposed one was kept: the live tensor's array is not handed out.
+    expect(backend.allocate('float32', n) === live).toBe(false);
+  });
+
+  it('gives every batch made and disposed in a loop its own values, and leaves a live tensor alone', () => {
+    const n = 2048;
+    const values = (step: number) => Float32Array.from({ length: n }, (_, i) => step * 10_000 + i);
+    const kept = fromArray(values(0), [n]);
+    for (let step = 1; step <= 4; step++) {
+      const batch = fromArray(values(step), [n]);
+      expect(Array.from(batch.dataSync())).toEqual(Array.from(values(step)));
+      batch.dispose();
+    }
+    expect(Array.from(kept.dataSync())).toEqual(Array.from(values(0)));
+    kept.dispose();
   });
 });

@@ -27,11 +27,17 @@ export function allocArray(dtype: DType, size: number): TypedArray {
 }
 
 /**
- * Copies `values` into a new array of `dtype`. Nothing is converted silently: every value must be a
- * number that `dtype` holds exactly (an int32 integer, 0 or 1 for bool; float32 takes any number),
- * otherwise an ArgumentError names `op`, the value, its position and the dtype's range.
+ * Copies `values` into an array of `dtype` from `allocate` (a new one by default). Nothing is
+ * converted silently: every value must be a number that `dtype` holds exactly (an int32 integer, 0
+ * or 1 for bool; float32 takes any number), otherwise an ArgumentError names `op`, the value, its
+ * position and the dtype's range, and nothing is allocated.
  */
-export function toDTypeArray(values: ArrayLike<number>, dtype: DType, op = 'toDTypeArray'): TypedArray {
+export function toDTypeArray(
+  values: ArrayLike<number>,
+  dtype: DType,
+  op = 'toDTypeArray',
+  allocate: (dtype: DType, size: number) => TypedArray = allocArray,
+): TypedArray {
   if (dtype !== 'float32' || !isNumberTypedArray(values)) {
     for (let i = 0; i < values.length; i++) {
       const problem = valueProblem(values[i], dtype);
@@ -43,7 +49,7 @@ export function toDTypeArray(values: ArrayLike<number>, dtype: DType, op = 'toDT
       }
     }
   }
-  const out = allocArray(dtype, values.length);
+  const out = allocate(dtype, values.length);
   out.set(values);
   return out;
 }

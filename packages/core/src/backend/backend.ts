@@ -145,6 +145,13 @@ export interface Backend {
    */
   readonly readsAsyncOnly?: boolean;
 
+  /**
+   * Optional capability: an array of `size` elements of `dtype`, contents unspecified, for core to
+   * fill entirely and hand to `write` (as `fromArray` does). A backend that keeps disposed tensors'
+   * arrays hands one back, so that a batch made every step allocates nothing; absent, core makes a
+   * new array.
+   */
+  allocate?(dtype: DType, size: number): TypedArray;
   /** Stores `values` (already of `dtype`'s array type) and returns its handle. The backend may keep `values` itself. */
   write(values: TypedArray, shape: Shape, dtype: DType): DataId;
   /** Reads data back as a new array of `dtype`'s type (Float32Array, Int32Array, Uint8Array) that the caller owns. */

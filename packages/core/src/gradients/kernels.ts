@@ -44,6 +44,7 @@ type OwnTableOrNoGradient =
   | 'adamUpdate'
   | 'activationGrad'
   | 'softmaxCrossEntropyGrad'
+  | 'allocate'
   | 'write'
   | 'read'
   | 'readSync';

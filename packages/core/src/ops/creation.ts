@@ -98,7 +98,7 @@ function upload(
     );
   }
   const backend = backendFor(op, options.device);
-  const data = toDTypeArray(values as ArrayLike<number>, dtype, op);
+  const data = toDTypeArray(values as ArrayLike<number>, dtype, op, backend.allocate?.bind(backend));
   const t = makeTensor(backend, backend.write(data, shape, dtype), shape, dtype);
   if (options.requiresGrad) setRequiresGrad(op, t);
   return t;
