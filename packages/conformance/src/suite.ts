@@ -13,6 +13,7 @@ import {
   hasGrad,
   hasKernel,
 } from './checks/op-checks.js';
+import { checkStorageReuse } from './checks/storage.js';
 import { checkTraining } from './checks/training.js';
 import { OP_TABLES } from './ops-table/index.js';
 import { NOTES_SOFTMAX_INPUT, NOTES_SOFTMAX_OUTPUT } from './ops-table/softmax.js';
@@ -260,6 +261,13 @@ export function describeBackendConformance(
           'a seeded MLP trains to the float64 reference losses with a constant tensor count',
           ['training'],
           () => checkTraining(tolerances, registered),
+        );
+      });
+      describe('storage', () => {
+        test(
+          'fromArray gives every tensor its own values while batches are made and disposed',
+          ['storage'],
+          () => checkStorageReuse(),
         );
       });
     }
