@@ -22,22 +22,22 @@ async function expectValues(t: core.Tensor, id: number, what: string): Promise<v
 
 /** Batches of one size made and disposed step after step, as training makes them, beside tensors kept alive. */
 export async function checkStorageReuse(): Promise<void> {
-  const kept = [core.fromArray(valuesOf(0), [SIZE])];
+  const make = (id: number) => ({ id, tensor: core.fromArray(valuesOf(id), [SIZE]) });
+  const kept = [make(0)];
   try {
     for (let step = 1; step <= STEPS; step++) {
-      const batch = core.fromArray(valuesOf(step), [SIZE]);
-      kept.push(core.fromArray(valuesOf(100 + step), [SIZE]));
-      await expectValues(batch, step, `fromArray: the batch of step ${step}`);
-      batch.dispose();
+      const batch = make(step);
+      kept.push(make(100 + step));
+      await expectValues(batch.tensor, batch.id, `fromArray: the batch of step ${step}`);
+      batch.tensor.dispose();
     }
-    await expectValues(kept[0], 0, 'fromArray: the tensor made first, after the batches');
-    for (let step = 1; step <= STEPS; step++)
+    for (const { id, tensor } of kept)
       await expectValues(
-        kept[step],
-        100 + step,
-        `fromArray: the tensor kept at step ${step}, after the batches`,
+        tensor,
+        id,
+        `fromArray: the tensor kept with values from ${id * SIZE}, after the batches`,
       );
   } finally {
-    for (const t of kept) t.dispose();
+    for (const { tensor } of kept) tensor.dispose();
   }
 }
