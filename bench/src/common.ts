@@ -4,6 +4,7 @@
  * timing loop, peak-RSS readings and the one-line result protocol the driver (run.ts) reads.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { Threading } from '@backprop/backend-cpu';
 
 /** The driver finds a case's result as the one stdout line that starts with this marker. */
 export const RESULT_MARKER = 'BENCH_RESULT ';
@@ -428,4 +429,15 @@ export async function trainMlp(
     trainPeakRssMiB: trainPeak,
     startRssMiB,
   };
+}
+
+/** The cpu backend's threads as a case's note: asked for, and what the large products ran on. */
+export function cpuThreadsNote({ requested, threads, note }: Threading): string {
+  const ran =
+    threads > 1
+      ? `products large enough to split on ${threads}`
+      : requested > 1 && note === null
+        ? 'no product large enough to split, so no workers started'
+        : 'everything on the calling thread';
+  return `cpu backend: ${requested} thread(s) asked for, ${ran}${note ? ` (${note})` : ''}`;
 }

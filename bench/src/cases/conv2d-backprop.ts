@@ -9,7 +9,7 @@ import type { CpuBackend } from '@backprop/backend-cpu';
 import { conv2d, fromArray, setBackend, type Tensor, tidy } from '@backprop/core';
 import { ENGINE } from '@backprop/core/backend';
 import { conv2dInputs, conv2dOutShape, timeConv2d } from '../cnn.js';
-import { caseArgs, runCase } from '../common.js';
+import { caseArgs, cpuThreadsNote, runCase } from '../common.js';
 
 const { quick, values } = caseArgs();
 if (values.threads) process.env.BACKPROP_CPU_THREADS = values.threads;
@@ -47,11 +47,11 @@ await runCase(
         },
       };
     });
-    const { threads: used, note } = (ENGINE.activeBackend() as CpuBackend).threading;
+    const threading = (ENGINE.activeBackend() as CpuBackend).threading;
     return {
       conv2d: conv2dRows,
       notes: [
-        `cpu backend: matmul on ${used} thread(s)${note ? ` (${note})` : ''}`,
+        cpuThreadsNote(threading),
         'core conv2d(x, w, null, { padding }) then y.backward(g): dX and dW, inside tidy',
       ],
     };

@@ -12,7 +12,7 @@ import { crossEntropy } from '@backprop/losses';
 import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@backprop/nn';
 import { SGD } from '@backprop/optim';
 import { LENET, LENET_INPUT, lenetEpochs, lenetInitialWeights, lenetSamples } from '../cnn.js';
-import { caseArgs, runCase, trainMlp } from '../common.js';
+import { caseArgs, cpuThreadsNote, runCase, trainMlp } from '../common.js';
 
 const { values } = caseArgs();
 if (values.threads) process.env.BACKPROP_CPU_THREADS = values.threads;
@@ -83,11 +83,11 @@ await runCase(
       },
       { epochs, batchSize: LENET.batchSize, samples: lenetSamples() },
     );
-    const { threads: used, note } = (ENGINE.activeBackend() as CpuBackend).threading;
+    const threading = (ENGINE.activeBackend() as CpuBackend).threading;
     return {
       lenet,
       notes: [
-        `cpu backend: matmul on ${used} thread(s)${note ? ` (${note})` : ''}`,
+        cpuThreadsNote(threading),
         `nn.Sequential(Conv2d, ReLU, MaxPool2d, Conv2d, ReLU, MaxPool2d, Flatten, Linear×3) + losses.crossEntropy + optim.SGD ${LENET.lr}, one tidy per step, input [N, 1, 28, 28] from [N, ${LENET_INPUT}] rows`,
       ],
     };

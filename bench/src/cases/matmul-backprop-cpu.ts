@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { cpuBackend } from '@backprop/backend-cpu';
-import { caseArgs, runCase, timeMatmul } from '../common.js';
+import { caseArgs, cpuThreadsNote, runCase, timeMatmul } from '../common.js';
 
 const { quick, values } = caseArgs();
 const pinned = values.threads ? Number(values.threads) : undefined;
@@ -35,13 +35,13 @@ await runCase(
         },
       };
     });
-    const { threads: used, note } = backend.threading;
+    const threading = backend.threading;
     backend.destroy();
     return {
       matmul,
       notes: [
         'backend.matmul on [1, n, n] float32 operands, result read back with readSync',
-        `matmul on ${used} thread(s)${note ? ` (${note})` : ''}`,
+        cpuThreadsNote(threading),
       ],
     };
   },

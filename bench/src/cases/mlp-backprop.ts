@@ -20,7 +20,7 @@ import { ENGINE } from '@backprop/core/backend';
 import { crossEntropy } from '@backprop/losses';
 import { Linear, ReLU, Sequential } from '@backprop/nn';
 import { SGD } from '@backprop/optim';
-import { caseArgs, initialWeights, MLP, runCase, trainMlp } from '../common.js';
+import { caseArgs, cpuThreadsNote, initialWeights, MLP, runCase, trainMlp } from '../common.js';
 import { gpujsNotes, loadGpujs } from './gpujs-setup.js';
 
 const { values } = caseArgs();
@@ -122,8 +122,8 @@ await runCase({ case: id, library, benchmark: 'mlp' }, async () => {
     { epochs, batchSize },
   );
   if (backendName === 'cpu') {
-    const { threads: used, note } = (ENGINE.activeBackend() as CpuBackend).threading;
-    notes.push(`cpu backend: matmul on ${used} thread(s)${note ? ` (${note})` : ''}`);
+    const threading = (ENGINE.activeBackend() as CpuBackend).threading;
+    notes.push(cpuThreadsNote(threading));
   }
   return {
     mlp,

@@ -165,7 +165,6 @@ export class CpuBackend implements Backend {
   }
 
   matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): DataId {
-    const parallel = this.threadSetup.pool();
     return new CpuData(
       matmulKernel(
         floatsOf(a),
@@ -174,7 +173,7 @@ export class CpuBackend implements Backend {
         b.shape,
         transposeA,
         transposeB,
-        parallel,
+        this.threadSetup,
         this.recycler.take,
       ),
     );
@@ -229,15 +228,11 @@ export class CpuBackend implements Backend {
   }
 
   softmax(x: TensorInfo, axis: number): DataId {
-    return new CpuData(
-      softmaxKernel(floatsOf(x), x.shape, axis, this.threadSetup.pool(), this.recycler.take),
-    );
+    return new CpuData(softmaxKernel(floatsOf(x), x.shape, axis, this.threadSetup, this.recycler.take));
   }
 
   logSoftmax(x: TensorInfo, axis: number): DataId {
-    return new CpuData(
-      logSoftmaxKernel(floatsOf(x), x.shape, axis, this.threadSetup.pool(), this.recycler.take),
-    );
+    return new CpuData(logSoftmaxKernel(floatsOf(x), x.shape, axis, this.threadSetup, this.recycler.take));
   }
 
   linear(x: TensorInfo, weight: TensorInfo, bias: TensorInfo | null, activation: FusedActivation): DataId {
@@ -249,7 +244,7 @@ export class CpuBackend implements Backend {
         weight.shape,
         bias === null ? null : floatsOf(bias),
         activation,
-        this.threadSetup.pool(),
+        this.threadSetup,
         this.recycler.take,
       ),
     );
@@ -270,7 +265,7 @@ export class CpuBackend implements Backend {
         logits.shape,
         intsOf(labels),
         floatsOf(g),
-        this.threadSetup.pool(),
+        this.threadSetup,
         this.recycler.take,
       ),
     );

@@ -134,6 +134,20 @@ describe('worker pool', () => {
     expect(single[4]).toBeLessThan(single[0]);
   });
 
+  it('starts no workers until a product is large enough for two threads', () => {
+    const backend = cpuBackend({ threads: 2 });
+    const small = randomValues(64 * 64);
+    product(backend, small, [1, 64, 64], small, [1, 64, 64], false, false, [1, 64, 64]);
+    expect(backend.threading).toEqual({ requested: 2, source: 'option', threads: 1, note: null });
+    // 256³ multiply-adds is twice the default minimum for each of two threads.
+    const [a, b] = [randomValues(256 * 256, 5), randomValues(256 * 256, 6)];
+    const split = product(backend, a, [1, 256, 256], b, [1, 256, 256], false, false, [1, 256, 256]);
+    expect(backend.threading.threads).toBe(2);
+    backend.destroy();
+    const whole = product(one, a, [1, 256, 256], b, [1, 256, 256], false, false, [1, 256, 256]);
+    expect(Array.from(split)).toEqual(Array.from(whole));
+  });
+
   it('falls back to the calling thread after destroy', () => {
     const backend = cpuBackend({ threads: 2, minWorkPerThread: 0 });
     const a = randomValues(6 * 40);

@@ -16,6 +16,15 @@ import { CONTROL, JOB_KINDS } from './control.js';
 import { canBlock, type WorkerHandle, type WorkerStarter, workerStarter } from './platform.js';
 import { type WorkerStart, workerSource } from './worker-source.js';
 
+/** A product's work in multiply-adds. */
+export const gemmWork = ({ m, n, k }: Product): number => m * n * k;
+
+/**
+ * A softmax's work in multiply-adds of the macro-kernel: an exponential and its share of the sums
+ * cost about as much as 16.
+ */
+export const softmaxRowsWork = (rows: number, cols: number): number => rows * cols * 16;
+
 /** The shared memory's ceiling, in 64 KiB pages (1 GiB): a product that needs more runs on one thread. */
 const MAX_PAGES = 16384;
 const PAGE_BYTES = 65536;
@@ -175,11 +184,10 @@ export class GemmPool implements ParallelKernels {
   gemm(product: Product): boolean {
     if (this.closed) return false;
     if (Atomics.load(this.control, CONTROL.failed) > 0) return this.fail('a worker threw');
-    const { m, n, k } = product;
+    const { m, n } = product;
     const splitColumns = n > m;
     const tiles = splitColumns ? Math.ceil(n / 8) : Math.ceil(m / 4);
-    const byWork = this.minWorkPerThread > 0 ? Math.floor((m * n * k) / this.minWorkPerThread) : this.threads;
-    const threads = Math.min(this.threads, 1 + this.workersReady, byWork, tiles);
+    const threads = this.threadsFor(gemmWork(product), tiles);
     if (threads < 2) return false;
 
     // The workers see only the shared memory: A and B are copied in, then C and the threads' scratch.
@@ -198,10 +206,7 @@ export class GemmPool implements ParallelKernels {
   softmaxRows(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): boolean {
     if (this.closed) return false;
     if (Atomics.load(this.control, CONTROL.failed) > 0) return this.fail('a worker threw');
-    // An exponential and its share of the sums cost about as much as 16 multiply-adds of the macro-kernel.
-    const work = rows * cols * 16;
-    const byWork = this.minWorkPerThread > 0 ? Math.floor(work / this.minWorkPerThread) : this.threads;
-    const threads = Math.min(this.threads, 1 + this.workersReady, byWork, rows);
+    const threads = this.threadsFor(softmaxRowsWork(rows, cols), rows);
     if (threads < 2) return false;
     const size = rows * cols;
     if (!this.reserve(2 * size)) return false;
@@ -213,6 +218,12 @@ export class GemmPool implements ParallelKernels {
     if (!this.awaitJob(threads - 1)) return false;
     out.set(heap.subarray(size, 2 * size));
     return true;
+  }
+
+  /** Threads for a job of `work` multiply-adds split into at most `pieces`: each gets `minWorkPerThread`. */
+  private threadsFor(work: number, pieces: number): number {
+    const byWork = this.minWorkPerThread > 0 ? Math.floor(work / this.minWorkPerThread) : this.threads;
+    return Math.min(this.threads, 1 + this.workersReady, byWork, pieces);
   }
 
   /** Wakes the workers for the job just written: `threads` of them, the calling thread included. */

@@ -1,6 +1,6 @@
 import { ArgumentError } from '@backprop/core';
-import { matmulPath } from '../kernels/matmul.js';
-import { GemmPool } from './gemm-pool.js';
+import { matmulPath, type ParallelKernels, type Product } from '../kernels/matmul.js';
+import { GemmPool, gemmWork, softmaxRowsWork } from './gemm-pool.js';
 import { availableCores, environmentVariable } from './platform.js';
 
 /** The environment variable that sets the default thread count (for the trainer, the bench, scripts). */
@@ -21,17 +21,21 @@ export interface Threading {
   requested: number;
   /** Where `requested` came from. */
   source: 'option' | 'environment' | 'cores';
-  /** Threads a large product runs on, the calling thread included (1 until the pool has started, and where it cannot). */
+  /**
+   * Threads a large product runs on, the calling thread included: 1 where the pool cannot start,
+   * and until the first job large enough for two threads has started it.
+   */
   threads: number;
   /** Why `threads` is below `requested` (threads unavailable here, or a worker that failed), or null. */
   note: string | null;
 }
 
 /**
- * The backend's thread settings and its worker pool, started at the first product large enough
- * to be split (so a backend that never multiplies large matrices starts no workers).
+ * The backend's thread settings and its worker pool, started at the first job large enough to be
+ * split (so a backend that never multiplies large matrices starts no workers, and pays neither
+ * their memory nor their start-up). The kernels hand their jobs here.
  */
-export class ThreadingSetup {
+export class ThreadingSetup implements ParallelKernels {
   private readonly requested: number;
   private readonly source: Threading['source'];
   private readonly minWork: number;
@@ -58,9 +62,21 @@ export class ThreadingSetup {
     this.minWork = minWorkPerThread ?? DEFAULT_MIN_WORK_PER_THREAD;
   }
 
-  /** The pool, started on first use; null with one thread or where threads are unavailable. */
-  pool(): GemmPool | null {
+  gemm(product: Product): boolean {
+    return this.poolFor(gemmWork(product))?.gemm(product) ?? false;
+  }
+
+  softmaxRows(x: Float32Array, out: Float32Array, rows: number, cols: number, log: boolean): boolean {
+    return this.poolFor(softmaxRowsWork(rows, cols))?.softmaxRows(x, out, rows, cols, log) ?? false;
+  }
+
+  /**
+   * The pool for a job of `work` multiply-adds: started by the first job that two threads would
+   * split; null with one thread, where threads are unavailable, and for smaller jobs before then.
+   */
+  private poolFor(work: number): GemmPool | null {
     if (this.tried) return this.started;
+    if (work < 2 * this.minWork) return null;
     this.tried = true;
     if (this.requested <= 1) return null;
     if (matmulPath() !== 'wasm-simd') {
