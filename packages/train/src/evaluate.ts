@@ -4,6 +4,7 @@ import type { Module } from '@backprop/nn';
 import { defaultUnpack, inputOf, type Unpack, yieldToEventLoop } from './batches.js';
 import type { Logs } from './callbacks/callback.js';
 import type { Metric } from './metrics.js';
+import { readFirstValues } from './read-values.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: any module that maps a tensor to a tensor
 type AnyModel = Module<any, Tensor>;
@@ -47,8 +48,10 @@ export async function evaluate<T, B>(
           ];
         }),
       );
-      for (let i = 0; i < values.length; i++) sums[i] += (await values[i].data())[0] * size;
-      dispose(values);
+      const read = await readFirstValues(values).finally(() => dispose(values));
+      read.forEach((v, i) => {
+        sums[i] += v * size;
+      });
       seen += size;
       await yieldToEventLoop();
     }

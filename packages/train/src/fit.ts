@@ -15,6 +15,7 @@ import type { Callback, EpochLogs, FitContext, Logs } from './callbacks/callback
 import { LRSchedulerCallback, type SchedulerInterval } from './callbacks/lr-scheduler.js';
 import { evaluate } from './evaluate.js';
 import type { Metric } from './metrics.js';
+import { readFirstValues } from './read-values.js';
 import { type FitState, hostWeights, NO_SUMS, weightTensors } from './state.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: any module that maps a tensor to a tensor
@@ -47,6 +48,15 @@ export interface FitOptions<T, B> {
   readonly resume?: FitState;
   /** Splits a batch into input and target when it is not `[input, target]` or `{ x, y }`. */
   readonly unpack?: Unpack<B>;
+  /**
+   * Batches between reads of the loss and metrics from the backend (default 1: every batch). A
+   * read waits for the backend to finish the work queued before it, which on a GPU stalls every
+   * step; above 1 a batch's values stay on the backend until the read, and `onBatchEnd` then runs
+   * for each batch since the previous read, in order and with the logs it would have had. The
+   * epoch's logs, the history and the trained weights are the same for any value; hooks that must
+   * run right after each step (a per-batch schedule, `SaveState`) use `onStepEnd`.
+   */
+  readonly logEvery?: number;
 }
 
 /** What {@link fit} returns. */
@@ -71,6 +81,9 @@ function checkOptions<T, B>(options: FitOptions<T, B>): void {
     throw new ArgumentError('fit: options.optimizer must be an Optimizer');
   if (!Number.isInteger(epochs) || epochs < 0)
     throw new ArgumentError(`fit: options.epochs must be a non-negative integer, got ${epochs}`);
+  const { logEvery } = options;
+  if (logEvery !== undefined && !(Number.isInteger(logEvery) && logEvery >= 1))
+    throw new ArgumentError(`fit: options.logEvery must be a whole number of batches ≥ 1, got ${logEvery}`);
   for (const [name, m] of Object.entries(options.metrics ?? {})) {
     if (typeof m !== 'function')
       throw new ArgumentError(`fit: metric '${name}' must be a function (output, target) => scalar tensor`);
@@ -102,11 +115,11 @@ function checkOptions<T, B>(options: FitOptions<T, B>): void {
  * Trains `model` for `epochs` epochs over `train`, Keras-style: each batch runs forward, loss,
  * backward and an optimizer step inside `tidy` (the live tensor count stays flat), metrics are
  * averaged over the epoch, `validation` is evaluated after each epoch, and callbacks see every
- * step. Works on any backend (values are read with `await data()`). A run resumed from a
- * checkpoint's state continues bit for bit as the uninterrupted run would have on the same
- * backend: the state holds the weights, the optimizer, the scheduler, the global generator and
- * the training loader's generator, and in the middle of an epoch the finished batches and their
- * running sums (the epoch's order is drawn again and those batches skipped).
+ * step. Works on any backend (values are read with `await data()`, every `logEvery` batches). A
+ * run resumed from a checkpoint's state continues bit for bit as the uninterrupted run would have
+ * on the same backend: the state holds the weights, the optimizer, the scheduler, the global
+ * generator and the training loader's generator, and in the middle of an epoch the finished
+ * batches and their running sums (the epoch's order is drawn again and those batches skipped).
  * @example
  * const { history } = await fit(model, {
  *   train: new DataLoader(trainSet, { batchSize: 64, shuffle: true, seed: 1 }),
@@ -136,6 +149,35 @@ export async function fit<T, B>(model: AnyModel, options: FitOptions<T, B>): Pro
   let batchInEpoch = 0;
   const sums = new Float64Array(1 + metrics.length);
   let seen = 0;
+  const logEvery = options.logEvery ?? 1;
+  // Finished batches whose values are still on the backend, then those read whose onBatchEnd is due.
+  const unread: { batch: number; values: Tensor[]; size: number }[] = [];
+  const unreported: { batch: number; logs: Logs }[] = [];
+  /** Reads the unread batches' values and adds them to the epoch's sums, in batch order. */
+  const readBatches = async (): Promise<void> => {
+    const batches = unread.splice(0);
+    try {
+      const read = await readFirstValues(batches.flatMap(({ values }) => values));
+      batches.forEach(({ batch, size }, j) => {
+        const logs: Logs = { size };
+        read.slice(j * (1 + metrics.length), (j + 1) * (1 + metrics.length)).forEach((v, i) => {
+          sums[i] += v * size;
+          logs[i === 0 ? 'loss' : metrics[i - 1][0]] = v;
+        });
+        seen += size;
+        logs.meanLoss = sums[0] / seen;
+        unreported.push({ batch, logs });
+      });
+    } finally {
+      for (const { values } of batches) dispose(values);
+    }
+  };
+  /** Reads what is unread, then runs the due `onBatchEnd` hooks. */
+  const reportBatches = async (): Promise<void> => {
+    await readBatches();
+    for (let due = unreported.shift(); due !== undefined; due = unreported.shift())
+      for (const cb of callbacks) await cb.onBatchEnd?.(due.batch, due.logs, context);
+  };
   if (options.resume !== undefined) {
     const r = options.resume;
     const weights = weightTensors(r.weights);
@@ -171,25 +213,29 @@ export async function fit<T, B>(model: AnyModel, options: FitOptions<T, B>): Pro
     history,
     stopTraining: false,
     stopReason: undefined,
-    state: async () => ({
-      epoch: finished,
-      step,
-      batchInEpoch,
-      epochSums:
-        batchInEpoch === 0
-          ? NO_SUMS
-          : {
-              seen,
-              loss: sums[0],
-              metrics: Object.fromEntries(metrics.map(([name], i) => [name, sums[i + 1]])),
-            },
-      history: history.map((h) => ({ ...h })),
-      weights: await hostWeights(model.stateDict()),
-      optimizer: await optimizer.stateDictAsync({ typedArrays: true }),
-      scheduler: options.scheduler?.stateDict() ?? null,
-      rng: getRngState(),
-      loaderRng,
-    }),
+    state: async (): Promise<FitState> => {
+      // The batches not read yet are part of the epoch's sums.
+      await readBatches();
+      return {
+        epoch: finished,
+        step,
+        batchInEpoch,
+        epochSums:
+          batchInEpoch === 0
+            ? NO_SUMS
+            : {
+                seen,
+                loss: sums[0],
+                metrics: Object.fromEntries(metrics.map(([name], i) => [name, sums[i + 1]])),
+              },
+        history: history.map((h) => ({ ...h })),
+        weights: await hostWeights(model.stateDict()),
+        optimizer: await optimizer.stateDictAsync({ typedArrays: true }),
+        scheduler: options.scheduler?.stateDict() ?? null,
+        rng: getRngState(),
+        loaderRng,
+      };
+    },
   };
   const stop = (reason: string): void => {
     context.stopTraining = true;
@@ -222,19 +268,13 @@ export async function fit<T, B>(model: AnyModel, options: FitOptions<T, B>): Pro
           return [[l.detach(), ...metrics.map(([, m]) => m(detached, target))], target.shape[0] ?? 1];
         });
         step++;
-        const batchLogs: Logs = { size };
-        for (let i = 0; i < values.length; i++) {
-          const v = (await values[i].data())[0];
-          sums[i] += v * size;
-          batchLogs[i === 0 ? 'loss' : metrics[i - 1][0]] = v;
-        }
-        dispose(values);
-        seen += size;
         batchInEpoch = b + 1;
-        batchLogs.meanLoss = sums[0] / seen;
-        for (const cb of callbacks) await cb.onBatchEnd?.(b, batchLogs, context);
+        unread.push({ batch: b, values, size });
+        for (const cb of callbacks) await cb.onStepEnd?.(b, context);
+        if (unread.length >= logEvery) await reportBatches();
         await yieldToEventLoop();
       }
+      await reportBatches();
       // An epoch cut short (aborted, or stopped in a batch hook) is not logged; `state()` holds
       // where it stands, so a resume finishes it.
       if (batchInEpoch < batches.length) break;
@@ -263,6 +303,7 @@ export async function fit<T, B>(model: AnyModel, options: FitOptions<T, B>): Pro
     for (const cb of callbacks) await cb.onTrainEnd?.(context);
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    for (const { values } of unread) dispose(values);
   }
   return { history, stopReason: context.stopReason };
 }

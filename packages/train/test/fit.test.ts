@@ -1,9 +1,17 @@
 import './setup.js';
-import { ArgumentError, memory } from '@backprop/core';
+import { ArgumentError, memory, Tensor } from '@backprop/core';
 import { Adam, SGD, StepLR } from '@backprop/optim';
-import { describe, expect, it } from 'vitest';
-import { accuracyMetric, type Callback, evaluate, fit, predict } from '../src/index.js';
-import { loaders, loss, mlp } from './helpers.js';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  accuracyMetric,
+  type Callback,
+  evaluate,
+  type FitState,
+  fit,
+  type Logs,
+  predict,
+} from '../src/index.js';
+import { loaders, loss, mlp, weightsOf } from './helpers.js';
 
 describe('fit', () => {
   it('learns separable blobs and returns one history row per epoch with the logs in order', async () => {
@@ -142,5 +150,127 @@ describe('fit', () => {
     await expect(fit(model, { train: [] as never, loss, optimizer, epochs: 1 })).rejects.toThrow(
       /train must be a DataLoader/,
     );
+  });
+
+  describe('logEvery', () => {
+    /** Trains 2 epochs of 6 batches, logging every hook and counting the reads of values. */
+    async function run(logEvery: number | undefined) {
+      const model = mlp();
+      const { train } = loaders();
+      const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+      const hooks: string[] = [];
+      const batchLogs: Logs[] = [];
+      const reads = vi.spyOn(Tensor.prototype, 'data');
+      const { history } = await fit(model, {
+        train,
+        loss,
+        optimizer,
+        scheduler: new StepLR(optimizer, { stepSize: 2, gamma: 0.5 }),
+        schedulerInterval: 'batch',
+        epochs: 2,
+        metrics: { accuracy: accuracyMetric },
+        logEvery,
+        callbacks: [
+          {
+            onBatchBegin: (b) => {
+              hooks.push(`begin ${b}`);
+            },
+            onStepEnd: (b) => {
+              hooks.push(`step ${b}`);
+            },
+            onBatchEnd: (b, logs) => {
+              hooks.push(`end ${b}`);
+              batchLogs.push(logs);
+            },
+            onEpochEnd: (epoch) => {
+              hooks.push(`epoch ${epoch}`);
+            },
+          },
+        ],
+      });
+      const readCount = reads.mock.calls.length;
+      reads.mockRestore();
+      return { history, hooks, batchLogs, readCount, weights: await weightsOf(model) };
+    }
+
+    it('reads the values once per logEvery batches and gives the same logs, history and weights', async () => {
+      const every = await run(undefined);
+      const byFour = await run(4);
+      // One read per batch (the loss and the metric together), then one per group of four and the rest.
+      expect(every.readCount).toBe(12);
+      expect(byFour.readCount).toBe(4);
+      expect(byFour.history).toEqual(every.history);
+      expect(byFour.batchLogs).toEqual(every.batchLogs);
+      expect(byFour.weights).toEqual(every.weights);
+      // The per-batch schedule steps on time: lr halves every 2 steps.
+      expect(every.history.map((h) => h.lr)).toEqual(
+        [0.1 * 0.5 ** 2, 0.1 * 0.5 ** 5].map((v) => expect.closeTo(v, 12)),
+      );
+      const epochHooks = (ends: number[][]) =>
+        ends.flatMap((group) => [
+          ...group.flatMap((b) => [`begin ${b}`, `step ${b}`]),
+          ...group.map((b) => `end ${b}`),
+        ]);
+      expect(byFour.hooks.slice(0, 19)).toEqual([
+        ...epochHooks([
+          [0, 1, 2, 3],
+          [4, 5],
+        ]),
+        'epoch 1',
+      ]);
+      expect(every.hooks.slice(0, 4)).toEqual(['begin 0', 'step 0', 'end 0', 'begin 1']);
+    });
+
+    it('resumes bit for bit from a state taken between two reads', async () => {
+      const options = (model: ReturnType<typeof mlp>) => {
+        const { train } = loaders();
+        return {
+          train,
+          loss,
+          optimizer: new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 }),
+          epochs: 2,
+          logEvery: 4,
+        };
+      };
+      const whole = mlp();
+      const uninterrupted = await fit(whole, options(whole));
+      const first = mlp();
+      let saved: FitState | undefined;
+      await fit(first, {
+        ...options(first),
+        callbacks: [
+          {
+            onStepEnd: async (b, f) => {
+              // Batch 1 of epoch 2: its values and batch 0's are not read yet.
+              if (f.history.length === 1 && b === 1) {
+                saved = await f.state();
+                f.stopTraining = true;
+              }
+            },
+          },
+        ],
+      });
+      expect(saved?.batchInEpoch).toBe(2);
+      expect(saved?.epochSums.seen).toBe(32);
+      const second = mlp(5);
+      const resumed = await fit(second, { ...options(second), resume: saved });
+      expect(resumed.history).toEqual(uninterrupted.history);
+      expect(await weightsOf(second)).toEqual(await weightsOf(whole));
+    });
+
+    it('rejects a logEvery that is not a whole number ≥ 1', async () => {
+      const model = mlp();
+      const { train } = loaders();
+      for (const logEvery of [0, 1.5, -2])
+        await expect(
+          fit(model, {
+            train,
+            loss,
+            optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+            epochs: 1,
+            logEvery,
+          }),
+        ).rejects.toThrow(`fit: options.logEvery must be a whole number of batches ≥ 1, got ${logEvery}`);
+    });
   });
 });

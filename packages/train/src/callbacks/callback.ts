@@ -44,6 +44,15 @@ export interface Callback {
   /** After the epoch's validation: `logs` is the history row. */
   onEpochEnd?(epoch: number, logs: EpochLogs, fit: FitContext): Awaitable;
   onBatchBegin?(batch: number, fit: FitContext): Awaitable;
-  /** `logs` holds the batch's `loss` and metrics, its `size` and the epoch's running `meanLoss`. */
+  /**
+   * Right after the batch's optimizer step, before its values are read (so at once, whatever
+   * `fit`'s `logEvery`): where a per-batch schedule steps and `SaveState` saves.
+   */
+  onStepEnd?(batch: number, fit: FitContext): Awaitable;
+  /**
+   * `logs` holds the batch's `loss` and metrics, its `size` and the epoch's running `meanLoss`.
+   * It runs once the values are read: after each batch by default, after every `logEvery`
+   * batches (and at the epoch's end) for all the batches since the last read otherwise.
+   */
   onBatchEnd?(batch: number, logs: Logs, fit: FitContext): Awaitable;
 }

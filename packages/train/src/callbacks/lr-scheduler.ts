@@ -39,7 +39,7 @@ export class LRSchedulerCallback implements Callback {
     this.monitor = monitor;
   }
 
-  onBatchEnd(): void {
+  onStepEnd(): void {
     if (this.interval === 'batch') (this.scheduler as LRScheduler).step();
   }
 

@@ -62,7 +62,7 @@ export class SaveState implements Callback {
     this.unsaved = true;
   }
 
-  async onBatchEnd(batch: number, _logs: unknown, fit: FitContext): Promise<void> {
+  async onStepEnd(batch: number, fit: FitContext): Promise<void> {
     this.unsaved = true;
     // The epoch's last batch is saved with the epoch, after its logs.
     const done = batch + 1;
