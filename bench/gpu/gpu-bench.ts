@@ -24,12 +24,13 @@ import { type GpuMachine, writeGpuReport } from './gpu-report.js';
 
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Bundled by carry.ts, the driver runs the cases' bundles; in a checkout, their sources through tsx. */
+const bundled = import.meta.url.endsWith('.mjs');
+
 function runCase(spec: GpuCase, quick: boolean, timeoutMs: number): Omit<RunRecord, 'run'> {
   const args = [
-    '--conditions=source',
-    '--import',
-    'tsx',
-    resolve(benchDir, 'src/cases', spec.file),
+    ...(bundled ? [] : ['--conditions=source', '--import', 'tsx']),
+    resolve(benchDir, 'src/cases', bundled ? spec.file.replace(/\.ts$/, '.mjs') : spec.file),
     ...spec.args,
     ...(quick ? ['--quick'] : []),
   ];

@@ -12,6 +12,8 @@
 #   __GLX_VENDOR_LIBRARY_NAME=nvidia sends GLX to the GPU instead of Mesa's software renderer.
 # - On a machine that lacks the loaders (the lent H200 machines), carry the Debian packages in .gl/
 #   (see bench/README.md): they are unpacked over / first.
+# - On a machine without node_modules (and without Node), carry .gpu-carry/bundle.tar.xz, which
+#   bench/gpu/carry.ts makes: Node, the bundled driver and cases, headless-gl, Dawn, the digits.
 # Every step that fails is said, and the mode it concerns becomes a row saying why.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -89,11 +91,25 @@ if [ -n "$gpu" ] || [ -e "$nv/lib64/libGLX_nvidia.so.0" ]; then
   setup+=("__GLX_VENDOR_LIBRARY_NAME=nvidia")
 fi
 
+# Without node_modules (the lent GPU machines), the archive bench/gpu/carry.ts made: its Node, the
+# driver and cases bundled, headless-gl, Dawn and the digits. Results are copied back to bench/results.
+carried=""
+bench_dir="$root/bench"
+gl_module="createRequire(require.resolve('gpu.js'))('gl')"
+if [ ! -d node_modules ] && [ -f .gpu-carry/bundle.tar.xz ]; then
+  carried=/tmp/backprop-gpu-carry
+  rm -rf "$carried" && mkdir -p "$carried" && tar -xJf .gpu-carry/bundle.tar.xz -C "$carried"
+  export PATH="$carried:$PATH"
+  bench_dir="$carried/bench"
+  gl_module="require('$carried/node_modules/gl')"
+  setup+=("no node_modules: unpacked .gpu-carry/bundle.tar.xz (Node $(node --version)) into $carried")
+fi
+
 # What headless-gl renders with (llvmpipe means software), asked in a child so a crash is only a line.
-cd bench || exit 1
+cd "$bench_dir" || exit 1
 renderer="$(timeout 60 node -e "
 const { createRequire } = require('node:module');
-const gl = createRequire(require.resolve('gpu.js'))('gl')(1, 1);
+const gl = ${gl_module}(1, 1);
 if (!gl) throw new Error('headless-gl gave no context');
 const info = gl.getExtension('WEBGL_debug_renderer_info');
 console.log(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
@@ -102,4 +118,11 @@ console.log(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParamet
 export GPU_BENCH_GPU="$gpu" GPU_BENCH_GL_RENDERER="$renderer"
 GPU_BENCH_SETUP="$(printf '%s;' "${setup[@]}")"
 export GPU_BENCH_SETUP
-node --conditions=source --import tsx gpu/gpu-bench.ts "$@"
+if [ -z "$carried" ]; then
+  node --conditions=source --import tsx gpu/gpu-bench.ts "$@"
+  exit
+fi
+node gpu/gpu-bench.mjs "$@"
+status=$?
+mkdir -p "$root/bench/results" && cp -r "$carried/bench/results/." "$root/bench/results/"
+exit "$status"
