@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CaseResult } from '../src/common.js';
 import type { MachineInfo, RunRecord } from '../src/records.js';
-import type { GpuCase } from './gpu-cases.js';
+import type { GpuCase, GpuPlan } from './gpu-cases.js';
 
 /** What the GPU bench adds to the machine record: the GPU and what the loaders found. */
 export interface GpuMachine {
@@ -48,12 +48,15 @@ export function writeGpuReport(
   machine: MachineInfo & GpuMachine,
   records: RunRecord[],
   cases: GpuCase[],
-  plan: { sizes: number[]; batches: number[]; epochs: number },
+  plan: GpuPlan,
 ): string {
   const lines: string[] = [];
   const out = (s = '') => lines.push(s);
-  const idOf = (benchmark: 'matmul' | 'mlp', backend: string, batch?: number) =>
-    cases.find((c) => c.benchmark === benchmark && c.backend === backend && c.batch === batch)?.id ?? '';
+  const idOf = (benchmark: 'matmul' | 'mlp', backend: string, batch?: number, logEvery?: number) =>
+    cases.find(
+      (c) =>
+        c.benchmark === benchmark && c.backend === backend && c.batch === batch && c.logEvery === logEvery,
+    )?.id ?? '';
   const gflops = (backend: string, n: number) =>
     resultOf(records, idOf('matmul', backend))?.matmul?.find((m) => m.size === n)?.gflops;
   const sps = (backend: string, batch: number) =>
@@ -138,6 +141,27 @@ export function writeGpuReport(
     "The cases are `pnpm bench`'s own (bench/src/cases/matmul-backprop-cpu.ts, matmul-gpujs.ts, mlp-backprop.ts) with `--sizes`, `--batch` and `--epochs`; on gpujs the MLP loss is summed on the device and read once per epoch. Raw runs: runs.json beside this file.",
   );
   out();
+  out(
+    `## The same MLP through \`fit\` (@backprop/train), batch ${plan.fitBatch}: samples/s with the loss read every N batches (\`logEvery\`)`,
+  );
+  out();
+  out(`| backend | ${plan.fitLogEvery.map((n) => `logEvery ${n}`).join(' | ')} |`);
+  out(`| --- | ${plan.fitLogEvery.map(() => '---').join(' | ')} |`);
+  for (const backend of BACKENDS) {
+    const cells = plan.fitLogEvery.map((logEvery) => {
+      const id = idOf('mlp', backend, plan.fitBatch, logEvery);
+      if (id === '') return 'not a case';
+      const r = resultOf(records, id);
+      if (r?.status !== 'ok' || !r.mlp) return why(r);
+      return `${r.mlp.samplesPerSec.toFixed(0)} (${(r.mlp.testAccuracy * 100).toFixed(1)}%, ${r.mlp.epochLoss.at(-1)?.toFixed(4)})`;
+    });
+    out(`| ${LABEL[backend]} | ${cells.join(' | ')} |`);
+  }
+  out();
+  out(
+    "`mlp-backprop.ts --log-every=N`: each epoch's batches (the same ones, in the same order) go through `fit`, which reads the loss every N batches. Its epoch loss is the mean over samples, the table above's the mean over batches: where the batch does not divide the 8,000 samples the two differ while the weights trained are the same (the accuracy shows it).",
+  );
+  out();
   out('## How each case ran');
   out();
   for (const rec of records)
@@ -161,6 +185,17 @@ export function writeGpuReport(
           BACKENDS.map((b) => [
             b,
             Object.fromEntries(plan.batches.map((batch) => [batch, sps(b, batch) ?? null])),
+          ]),
+        ),
+        mlpFitSamplesPerSec: Object.fromEntries(
+          BACKENDS.map((b) => [
+            b,
+            Object.fromEntries(
+              plan.fitLogEvery.map((logEvery) => [
+                logEvery,
+                resultOf(records, idOf('mlp', b, plan.fitBatch, logEvery))?.mlp?.samplesPerSec ?? null,
+              ]),
+            ),
           ]),
         ),
       },

@@ -12,15 +12,30 @@
  * On gpujs the loss is summed on the device and read once per epoch, so that no read-back sits
  * inside a training step (a GPU would wait for it every step, and webgpu cannot read synchronously);
  * on cpu it is read per step with `item()`, which costs nothing there.
+ *
+ * `--log-every=N` trains each epoch through @backprop/train's `fit` instead (the same batches, in
+ * the same order, from a DataLoader over the epoch's samples), reading the loss every N batches:
+ * what a library user's training loop costs, `logEvery` included.
  */
 import { availableParallelism } from 'node:os';
 import type { CpuBackend } from '@backprop/backend-cpu';
 import { argmax, fromArray, noGrad, registerBackend, setBackend, type Tensor, tidy } from '@backprop/core';
 import { ENGINE } from '@backprop/core/backend';
+import { DataLoader, TensorDataset } from '@backprop/data';
 import { crossEntropy } from '@backprop/losses';
 import { Linear, ReLU, Sequential } from '@backprop/nn';
 import { SGD } from '@backprop/optim';
-import { caseArgs, cpuThreadsNote, initialWeights, MLP, runCase, trainMlp } from '../common.js';
+import { fit } from '@backprop/train';
+import {
+  caseArgs,
+  cpuThreadsNote,
+  gatherBatch,
+  initialWeights,
+  MLP,
+  type MnistSplit,
+  runCase,
+  trainMlp,
+} from '../common.js';
 import { gpujsNotes, loadGpujs } from './gpujs-setup.js';
 
 const { values } = caseArgs();
@@ -28,7 +43,8 @@ const backendName = values.backend ?? 'cpu';
 const mode = values.mode ?? 'webasm';
 const epochs = values.epochs ? Math.max(2, Number(values.epochs)) : MLP.epochs;
 const batchSize = values.batch ? Number(values.batch) : MLP.batchSize;
-const lossPerEpoch = backendName === 'gpujs';
+const logEvery = values['log-every'] ? Number(values['log-every']) : null;
+const lossPerEpoch = backendName === 'gpujs' && logEvery === null;
 // `--threads=N` pins the cpu backend's thread count (through its environment variable, which the
 // registered factory reads); without it the backend takes its default, the cores available.
 if (values.threads) process.env.BACKPROP_CPU_THREADS = values.threads;
@@ -73,9 +89,32 @@ await runCase({ case: id, library, benchmark: 'mlp' }, async () => {
   // The epoch's summed loss on the device (lossPerEpoch), and its step count.
   let lossSum: Tensor | null = null;
   let steps = 0;
+  let split: MnistSplit | undefined;
   const mlp = await trainMlp(
     {
-      build: () => {},
+      build: (data) => {
+        split = data;
+      },
+      ...(logEvery !== null
+        ? {
+            epoch: async (order: Int32Array) => {
+              const { trainX, trainY } = split as MnistSplit;
+              const batch = gatherBatch(trainX, trainY, order, 0, order.length);
+              const x = fromArray(batch.x, [order.length, MLP.sizes[0]]);
+              const y = fromArray(batch.y, [order.length], { dtype: 'int32' });
+              const { history } = await fit(model, {
+                train: new DataLoader(new TensorDataset(x, y), { batchSize }),
+                loss: (out, target) => crossEntropy(out, target),
+                optimizer,
+                epochs: 1,
+                logEvery,
+              });
+              x.dispose();
+              y.dispose();
+              return history[0].loss;
+            },
+          }
+        : {}),
       step: (x, y, size) => {
         const loss = tidy(() => {
           optimizer.zeroGrad();
@@ -132,6 +171,9 @@ await runCase({ case: id, library, benchmark: 'mlp' }, async () => {
       'nn.Sequential(Linear, ReLU, Linear) + losses.crossEntropy + optim.SGD, one tidy per step',
       ...(batchSize !== MLP.batchSize ? [`batch ${batchSize} instead of ${MLP.batchSize}`] : []),
       ...(lossPerEpoch ? ['loss summed on the device, read once per epoch'] : []),
+      ...(logEvery !== null
+        ? [`each epoch through @backprop/train fit, the loss read every ${logEvery} batch(es) (logEvery)`]
+        : []),
       ...(epochs !== MLP.epochs
         ? [
             `${epochs} epochs instead of ${MLP.epochs} (too slow for the full run): samples/s over epochs 2–${epochs}, accuracy and loss after epoch ${epochs}`,
