@@ -59,8 +59,14 @@ export function writeGpuReport(
     )?.id ?? '';
   const gflops = (backend: string, n: number) =>
     resultOf(records, idOf('matmul', backend))?.matmul?.find((m) => m.size === n)?.gflops;
-  const sps = (backend: string, batch: number) =>
-    resultOf(records, idOf('mlp', backend, batch))?.mlp?.samplesPerSec;
+  const sps = (backend: string, batch: number, logEvery?: number) =>
+    resultOf(records, idOf('mlp', backend, batch, logEvery))?.mlp?.samplesPerSec;
+  /** An MLP table cell: samples/s (test accuracy, last epoch's loss), or why there is none. */
+  const mlpCell = (id: string): string => {
+    const r = resultOf(records, id);
+    if (r?.status !== 'ok' || !r.mlp) return why(r);
+    return `${r.mlp.samplesPerSec.toFixed(0)} (${(r.mlp.testAccuracy * 100).toFixed(1)}%, ${r.mlp.epochLoss.at(-1)?.toFixed(4)})`;
+  };
 
   out('# backprop on a GPU: gpujs (webgpu, headlessgl) beside the cpu backend');
   out();
@@ -129,11 +135,7 @@ export function writeGpuReport(
   out(`| backend | ${plan.batches.map((b) => `batch ${b}`).join(' | ')} |`);
   out(`| --- | ${plan.batches.map(() => '---').join(' | ')} |`);
   for (const backend of BACKENDS) {
-    const cells = plan.batches.map((batch) => {
-      const r = resultOf(records, idOf('mlp', backend, batch));
-      if (r?.status !== 'ok' || !r.mlp) return why(r);
-      return `${r.mlp.samplesPerSec.toFixed(0)} (${(r.mlp.testAccuracy * 100).toFixed(1)}%, ${r.mlp.epochLoss.at(-1)?.toFixed(4)})`;
-    });
+    const cells = plan.batches.map((batch) => mlpCell(idOf('mlp', backend, batch)));
     out(`| ${LABEL[backend]} | ${cells.join(' | ')} |`);
   }
   out();
@@ -150,10 +152,7 @@ export function writeGpuReport(
   for (const backend of BACKENDS) {
     const cells = plan.fitLogEvery.map((logEvery) => {
       const id = idOf('mlp', backend, plan.fitBatch, logEvery);
-      if (id === '') return 'not a case';
-      const r = resultOf(records, id);
-      if (r?.status !== 'ok' || !r.mlp) return why(r);
-      return `${r.mlp.samplesPerSec.toFixed(0)} (${(r.mlp.testAccuracy * 100).toFixed(1)}%, ${r.mlp.epochLoss.at(-1)?.toFixed(4)})`;
+      return id === '' ? 'not a case' : mlpCell(id);
     });
     out(`| ${LABEL[backend]} | ${cells.join(' | ')} |`);
   }
@@ -191,10 +190,7 @@ export function writeGpuReport(
           BACKENDS.map((b) => [
             b,
             Object.fromEntries(
-              plan.fitLogEvery.map((logEvery) => [
-                logEvery,
-                resultOf(records, idOf('mlp', b, plan.fitBatch, logEvery))?.mlp?.samplesPerSec ?? null,
-              ]),
+              plan.fitLogEvery.map((logEvery) => [logEvery, sps(b, plan.fitBatch, logEvery) ?? null]),
             ),
           ]),
         ),

@@ -9,7 +9,9 @@ export async function readFirstValues(tensors: readonly Tensor[]): Promise<numbe
   const values = new Array<number>(tensors.length);
   const byDType = new Map<DType, number[]>();
   tensors.forEach((t, i) => {
-    byDType.set(t.dtype, [...(byDType.get(t.dtype) ?? []), i]);
+    const indices = byDType.get(t.dtype);
+    if (indices) indices.push(i);
+    else byDType.set(t.dtype, [i]);
   });
   for (const indices of byDType.values()) {
     const joined = tidy(() => concat(indices.map((i) => reshape(tensors[i], [tensors[i].size]))));
