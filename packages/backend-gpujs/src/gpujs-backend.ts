@@ -25,7 +25,14 @@ import {
   softmaxCrossEntropySpec,
   softmaxDims,
 } from './kernels/fused.js';
-import { kChunksOf, linearEpilogueSpec, linearSpec, matmulDims, matmulSpec } from './kernels/matmul.js';
+import {
+  kChunksOf,
+  linearEpilogueSpec,
+  linearSpec,
+  type MatmulDims,
+  matmulDims,
+  matmulSpec,
+} from './kernels/matmul.js';
 import {
   aroundAxis,
   broadcastSpec,
@@ -36,6 +43,12 @@ import {
   transposeSpec,
 } from './kernels/movement.js';
 import { argReduceSpec, chunksOf, REDUCE_CHUNK, reducedCount, reduceSpec } from './kernels/reduce.js';
+import {
+  fitsTiledDispatch,
+  TiledMatmul,
+  type TiledMatmulVariant,
+  type WebGPUBufferHandle,
+} from './kernels/webgpu-matmul.js';
 import { type GpujsMode, isGLMode, probeMode, probeModeSync, RESIDENT_MODES } from './modes.js';
 
 /** Options of `gpujsBackend`. */
@@ -141,6 +154,8 @@ export class GpujsBackend implements Backend {
   private readonly maxInputs: number;
   /** webgpu: each kernel's first run, which builds it (later runs wait for it). */
   private readonly firstRuns = new Map<CompiledKernel, Promise<undefined>>();
+  /** webgpu: the workgroup-tiled products and linear layers (null in the other modes). */
+  private readonly tiled: TiledMatmul | null;
 
   constructor(gpu: GPU, requestedMode: GpujsMode, name = 'gpujs') {
     this.gpu = gpu;
@@ -157,6 +172,7 @@ export class GpujsBackend implements Backend {
       : 0;
     this.maxInputs = this.mode === 'webgpu' ? MAX_WEBGPU_INPUTS : MAX_GL_INPUTS;
     this.cache = new KernelCache((source) => this.compile(source));
+    this.tiled = this.mode === 'webgpu' ? new TiledMatmul() : null;
   }
 
   /** 32 when kernels compute and store float32 (every mode here but packed-texture GL), else 16. */
@@ -164,9 +180,17 @@ export class GpujsBackend implements Backend {
     return this.precision === 'single' ? 32 : 16;
   }
 
-  /** Kernel cache statistics: distinct kernels built, and lookups served from the cache. */
-  kernelStats(): { kernels: number; builds: number; hits: number } {
-    return { kernels: this.cache.size, builds: this.cache.builds, hits: this.cache.hits };
+  /**
+   * Kernel cache statistics: distinct gpu.js kernels built, lookups served from the cache, and
+   * (webgpu) the tiled matmul pipelines built, one per operand layout, bias and activation used.
+   */
+  kernelStats(): { kernels: number; builds: number; hits: number; tiledPipelines: number } {
+    return {
+      kernels: this.cache.size,
+      builds: this.cache.builds,
+      hits: this.cache.hits,
+      tiledPipelines: this.tiled?.size ?? 0,
+    };
   }
 
   private compile(source: string): CompiledKernel {
@@ -200,29 +224,69 @@ export class GpujsBackend implements Backend {
       // A webgpu kernel's first call builds it asynchronously and reads its output size only when
       // the build ends, so later calls wait for that first one before resizing the output.
       const building = this.firstRuns.get(kernel);
-      const args = Promise.all([building, ...inputs.map((x) => x.value)]);
-      const result = args.then(([, ...values]) => {
+      const out = this.runDeferred(outputSize, inputs, building, (values) => {
         kernel.setOutput([outputSize]);
         return kernel(...values, ...spec.params) as Promise<Value>;
       });
-      // Keeps a failed run from being an unhandled rejection here; `read` reports it.
-      result.catch(() => undefined);
       if (!building)
         this.firstRuns.set(
           kernel,
-          result.then(
+          (out.value as Promise<Value>).then(
             () => undefined,
             () => undefined,
           ),
         );
-      for (const x of inputs) x.consumers.push(result);
-      return new GpujsData(result, outputSize);
+      return out;
     }
     // Resized on every call, even to the same size, which gives each run a fresh output texture
     // on GL: skipped when the size was unchanged, gpu.js rendered into a texture it was also
     // reading, and 239 headless-gl conformance checks failed.
     kernel.setOutput([outputSize]);
     return new GpujsData(kernel(...inputs.map((x) => x.value as Value), ...spec.params) as Value, outputSize);
+  }
+
+  /**
+   * webgpu: a run that `launch`es once `after` and the values of `inputs` resolve; each input
+   * waits for it before its data is freed.
+   */
+  private runDeferred(
+    outputSize: number,
+    inputs: readonly GpujsData[],
+    after: Promise<unknown> | undefined,
+    launch: (values: Value[]) => Promise<Value>,
+  ): GpujsData {
+    const result = Promise.all([after, ...inputs.map((x) => x.value)]).then(([, ...values]) =>
+      launch(values as Value[]),
+    );
+    // Keeps a failed run from being an unhandled rejection here; `read` reports it.
+    result.catch(() => undefined);
+    for (const x of inputs) x.consumers.push(result);
+    return new GpujsData(result, outputSize);
+  }
+
+  /**
+   * webgpu: the product of `inputs` (a, b, then the bias when `variant` has one) by the
+   * workgroup-tiled kernel, or null where one dispatch cannot cover it.
+   */
+  private runTiled(
+    what: string,
+    dims: MatmulDims,
+    variant: TiledMatmulVariant,
+    inputs: readonly GpujsData[],
+  ): GpujsData | null {
+    const tiled = this.tiled;
+    if (!tiled || !fitsTiledDispatch(dims)) return null;
+    const outputSize = dims.batch * dims.m * dims.n;
+    this.checkSize(`the output of ${what}`, outputSize);
+    return this.runDeferred(outputSize, inputs, undefined, ([a, b, bias]) =>
+      tiled.run(
+        dims,
+        variant,
+        a as WebGPUBufferHandle,
+        b as WebGPUBufferHandle,
+        (bias as WebGPUBufferHandle | undefined) ?? null,
+      ),
+    );
   }
 
   /**
@@ -379,8 +443,12 @@ export class GpujsBackend implements Backend {
     const dims = matmulDims(a.shape, b.shape, transposeA, transposeB);
     const outSize = dims.batch * dims.m * dims.n;
     if (dims.k === 0) return this.fill([outSize], 0, 'float32');
-    const chunks = kChunksOf(dims.k);
     const what = `matmul of ${shapeKey(a.shape)} and ${shapeKey(b.shape)}`;
+    if (outSize === 0) return new GpujsData(EMPTY, 0);
+    const variant = { transposeA, transposeB, hasBias: false, activation: 'none' as const };
+    const tiled = this.runTiled(what, dims, variant, [data(a), data(b)]);
+    if (tiled) return tiled;
+    const chunks = kChunksOf(dims.k);
     const product = this.run(what, chunks * outSize, matmulSpec(dims, transposeA, transposeB), [
       data(a),
       data(b),
@@ -539,6 +607,11 @@ export class GpujsBackend implements Backend {
       this.dispose(withBias);
       return out;
     }
+    const inputs = bias ? [data(x), data(weight), data(bias)] : [data(x), data(weight)];
+    const what = `linear [${m}, ${n}]`;
+    const variant = { transposeA: false, transposeB: true, hasBias: bias !== null, activation };
+    const tiled = m * n > 0 ? this.runTiled(what, { batch: 1, m, k, n }, variant, inputs) : null;
+    if (tiled) return tiled;
     if (kChunksOf(k) > 1) {
       // A long K: the product in K chunks (matmul), then bias and activation in one pass.
       const z = this.matmul(
@@ -548,7 +621,7 @@ export class GpujsBackend implements Backend {
         true,
       ) as GpujsData;
       const out = this.run(
-        `linear [${m}, ${n}]`,
+        what,
         m * n,
         linearEpilogueSpec(m, n, bias !== null, activation),
         bias ? [z, data(bias)] : [z],
@@ -556,8 +629,7 @@ export class GpujsBackend implements Backend {
       this.dispose(z);
       return out;
     }
-    const inputs = bias ? [data(x), data(weight), data(bias)] : [data(x), data(weight)];
-    return this.run(`linear [${m}, ${n}]`, m * n, linearSpec(m, k, n, bias !== null, activation), inputs);
+    return this.run(what, m * n, linearSpec(m, k, n, bias !== null, activation), inputs);
   }
 
   softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): DataId {
@@ -583,6 +655,7 @@ export class GpujsBackend implements Backend {
   destroy(): void {
     this.cache.clear();
     this.firstRuns.clear();
+    this.tiled?.clear();
     void Promise.resolve(this.gpu.destroy()).catch(() => undefined);
   }
 }

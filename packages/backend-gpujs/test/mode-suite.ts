@@ -29,25 +29,32 @@ export const GRADCHECK_ON_CPU_MODES: NonNullable<ConformanceOptions['skip']> = {
 };
 
 /**
- * Runs the conformance suite in one gpu.js mode when it is available here; otherwise reports one
- * skipped test whose name says why (never a silent pass). Top-level await: vitest files are ESM.
+ * Whether `mode` is available here. Where it is not, reports one skipped test whose name says why
+ * (never a silent pass), or a failing one where BACKPROP_GPUJS_REQUIRE names the mode.
+ */
+export async function availableOrReported(mode: GpujsMode): Promise<boolean> {
+  const probe = await probeMode(mode);
+  if (probe.available) return true;
+  // Printed as well as named in the skipped test: reporters do not list skipped tests' names.
+  console.warn(`SKIPPED gpujs ${mode}: ${probe.reason}`);
+  describe(`gpujs ${mode}`, () => {
+    if (required(mode))
+      it(`${mode} is required (BACKPROP_GPUJS_REQUIRE) but unavailable: ${probe.reason}`, () =>
+        expect.fail(probe.reason));
+    else it.skip(`${mode} unavailable here: ${probe.reason}`, () => {});
+  });
+  return false;
+}
+
+/**
+ * Runs the conformance suite in one gpu.js mode when it is available here (see
+ * `availableOrReported`). Top-level await: vitest files are ESM.
  */
 export async function describeModeConformance(
   mode: GpujsMode,
   options: ConformanceOptions = {},
 ): Promise<void> {
-  const probe = await probeMode(mode);
-  if (!probe.available) {
-    // Printed as well as named in the skipped test: reporters do not list skipped tests' names.
-    console.warn(`SKIPPED gpujs ${mode}: ${probe.reason}`);
-    describe(`gpujs ${mode}`, () => {
-      if (required(mode))
-        it(`${mode} is required (BACKPROP_GPUJS_REQUIRE) but unavailable: ${probe.reason}`, () =>
-          expect.fail(probe.reason));
-      else it.skip(`${mode} unavailable here: ${probe.reason}`, () => {});
-    });
-    return;
-  }
+  if (!(await availableOrReported(mode))) return;
   describe(`gpujs ${mode}`, () => {
     it(`runs kernels in mode ${mode}`, async () => {
       const backend = (await gpujsBackend({ mode })) as GpujsBackend;

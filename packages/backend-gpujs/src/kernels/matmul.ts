@@ -2,8 +2,9 @@
  * Batched matrix product and the fused linear layer. One output element per thread; the K loop is
  * blocked (partial sums of 64 products) for float32 accuracy, and unrolled by four where K allows,
  * so each iteration issues four independent multiply-adds. gpu.js exposes no workgroup/shared
- * memory on any mode, so GPU-style shared-memory tiling cannot be written; the GL modes lean on the
- * texture cache instead, and webasm vectorises across four output cells (f32x4 SIMD).
+ * memory, so shared-memory tiling cannot be written in its kernels: the GL modes lean on the
+ * texture cache instead, webasm vectorises across four output cells (f32x4 SIMD), and webgpu runs
+ * the backend's own tiled WGSL kernel (webgpu-matmul.ts) for every product that fits one dispatch.
  */
 import type { FusedActivation, Shape } from '@backprop/core';
 import {
