@@ -277,6 +277,7 @@ export class GpujsBackend implements Backend {
     const tiled = this.tiled;
     if (!tiled || !fitsTiledDispatch(dims)) return null;
     const outputSize = dims.batch * dims.m * dims.n;
+    if (outputSize === 0) return new GpujsData(EMPTY, 0);
     this.checkSize(`the output of ${what}`, outputSize);
     return this.runDeferred(outputSize, inputs, undefined, ([a, b, bias]) =>
       tiled.run(
@@ -444,7 +445,6 @@ export class GpujsBackend implements Backend {
     const outSize = dims.batch * dims.m * dims.n;
     if (dims.k === 0) return this.fill([outSize], 0, 'float32');
     const what = `matmul of ${shapeKey(a.shape)} and ${shapeKey(b.shape)}`;
-    if (outSize === 0) return new GpujsData(EMPTY, 0);
     const variant = { transposeA, transposeB, hasBias: false, activation: 'none' as const };
     const tiled = this.runTiled(what, dims, variant, [data(a), data(b)]);
     if (tiled) return tiled;
@@ -610,7 +610,7 @@ export class GpujsBackend implements Backend {
     const inputs = bias ? [data(x), data(weight), data(bias)] : [data(x), data(weight)];
     const what = `linear [${m}, ${n}]`;
     const variant = { transposeA: false, transposeB: true, hasBias: bias !== null, activation };
-    const tiled = m * n > 0 ? this.runTiled(what, { batch: 1, m, k, n }, variant, inputs) : null;
+    const tiled = this.runTiled(what, { batch: 1, m, k, n }, variant, inputs);
     if (tiled) return tiled;
     if (kChunksOf(k) > 1) {
       // A long K: the product in K chunks (matmul), then bias and activation in one pass.
