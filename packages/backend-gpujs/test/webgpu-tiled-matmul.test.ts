@@ -1,5 +1,5 @@
 import './software-vulkan.js';
-import type { FusedActivation, TensorInfo } from '@backprop/core';
+import type { DataId, FusedActivation, TensorInfo } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
 import { type GpujsBackend, gpujsBackend } from '../src/index.js';
 import { availableOrReported } from './mode-suite.js';
@@ -66,6 +66,8 @@ if (await availableOrReported('webgpu')) {
       shape,
       dtype: 'float32',
     });
+    const readFloats = async (backend: GpujsBackend, dataId: DataId, shape: number[]) =>
+      (await backend.read({ dataId, shape, dtype: 'float32' })) as Float32Array;
 
     it('computes every operand layout over shapes that leave partial tiles, batched, and K past the gpu.js chunk', async () => {
       const backend = (await gpujsBackend({ mode: 'webgpu' })) as GpujsBackend;
@@ -95,11 +97,7 @@ if (await availableOrReported('webgpu')) {
           // Freed before the product is read: the backend keeps them until the product has run.
           backend.dispose(aInfo.dataId);
           backend.dispose(bInfo.dataId);
-          const got = (await backend.read({
-            dataId: out,
-            shape: [batch, m, n],
-            dtype: 'float32',
-          })) as Float32Array;
+          const got = await readFloats(backend, out, [batch, m, n]);
           const want = reference(a, b, dims, transposeA, transposeB);
           expectClose(got, want.product, want.magnitude);
           backend.dispose(out);
@@ -124,7 +122,7 @@ if (await availableOrReported('webgpu')) {
       for (const [activation, f] of Object.entries(ACTIVATIONS) as [FusedActivation, (y: number) => number][])
         for (const withBias of [false, true]) {
           const out = backend.linear(xInfo, weightInfo, withBias ? biasInfo : null, activation);
-          const got = (await backend.read({ dataId: out, shape: [m, n], dtype: 'float32' })) as Float32Array;
+          const got = await readFloats(backend, out, [m, n]);
           const want = product.map((z, i) => f(z + (withBias ? bias[i % n] : 0)));
           // Each activation's slope is at most 1, so the product's tolerance carries over.
           expectClose(
@@ -153,7 +151,7 @@ if (await availableOrReported('webgpu')) {
       backend.dispose(ab);
       const out = backend.matmul({ dataId: relu, shape: [1, m, n], dtype: 'float32' }, cInfo, false, false);
       backend.dispose(relu);
-      const got = (await backend.read({ dataId: out, shape: [1, m, 9], dtype: 'float32' })) as Float32Array;
+      const got = await readFloats(backend, out, [1, m, 9]);
       const first = reference(a, b, [1, m, k, n], false, false);
       const hidden = first.product.map((v) => Math.max(v, 0));
       const want = reference(Float32Array.from(hidden), c, [1, m, n, 9], false, false);

@@ -32,6 +32,7 @@ const { WebGPUBufferResult, WebGPUContext } = gpujsModule as unknown as {
 /** A gpu.js pipeline handle: a storage buffer of float32 values, read back with `toArray()`. */
 export interface WebGPUBufferHandle {
   readonly buffer: GPUBuffer;
+  readonly context: GpujsWebGPUContext;
   readonly output: number[];
   toArray(): Promise<Float32Array>;
   delete(): void;
@@ -175,13 +176,14 @@ ${rows.map((r) => `    store(outBase, row0 + local.y${offset(r)}, col, acc${r}[j
 `;
 }
 
-/** Reads a buffer this kernel wrote (the `kernel` role of gpu.js's handle: its `toArray()` calls this). */
-class BufferReader {
-  constructor(private readonly context: GpujsWebGPUContext) {}
-
+/**
+ * Reads back a buffer this kernel wrote: the `kernel` role of gpu.js's handle, whose `toArray()`
+ * calls it. One serves every result, on whichever device the handle's context holds.
+ */
+const bufferReader = {
   async readBufferResult(handle: WebGPUBufferHandle): Promise<Float32Array> {
-    if (this.context.isLost) throw new Error('WebGPU device was lost; this buffer no longer holds data');
-    const { device } = this.context;
+    if (handle.context.isLost) throw new Error('WebGPU device was lost; this buffer no longer holds data');
+    const { device } = handle.context;
     const byteLength = handle.buffer.size;
     const staging = device.createBuffer({ size: byteLength, usage: USAGE_MAP_READ | USAGE_COPY_DST });
     const encoder = device.createCommandEncoder();
@@ -193,8 +195,8 @@ class BufferReader {
     } finally {
       staging.destroy();
     }
-  }
-}
+  },
+};
 
 /**
  * Runs tiled products on gpu.js's WebGPU device: one compute pipeline per variant, built on first
@@ -270,7 +272,7 @@ export class TiledMatmul {
       buffer: output,
       output: [d.batch * d.m * d.n],
       context,
-      kernel: new BufferReader(context),
+      kernel: bufferReader,
     });
   }
 }
